@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+//
+// calculus-kernel: a native Jupyter kernel for calculus notebooks.
+//
+// Targets follow the data flow, one way:
+//   message in -> KernelServer -> CalculusKernel (Interpreter) -> CalculusSession
+//   -> CalculusLanguage (syntax, numbers) -> result values -> Rendering -> mime bundle -> message out
+import PackageDescription
+
+let package = Package(
+    name: "calculus-kernel",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "calculus-kernel", targets: ["calculus-kernel"]),
+    ],
+    dependencies: [
+        // HMAC-SHA256 for Jupyter message signatures, with constant-time verification:
+        // a well-reviewed implementation beats one written by hand.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // The command line (`kernel`, `install`, `eval`, `--version`): parsing, help and errors for free.
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Transport: libzmq from Debian's libzmq3-dev, the reference ZeroMQ implementation that
+        // every Jupyter client speaks to. This target only exposes its C API to Swift.
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        // A small Swift layer over libzmq: context, sockets, multipart messages, polling.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The Jupyter wire protocol: connection files, messages, signing. Knows nothing of calculus.
+        .target(
+            name: "JupyterProtocol",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The kernel server: sockets, threads, busy/idle, history; talks to any `Interpreter`.
+        .target(name: "KernelServer", dependencies: ["ZeroMQ", "JupyterProtocol", "Threads"]),
+        // POSIX threads with chosen stack sizes: one owner per socket, deep stacks for deep expressions.
+        .target(name: "Threads"),
+        // The calculus language core: syntax, built-ins, printers, numeric evaluation, environment.
+        .target(name: "CalculusLanguage", dependencies: ["Threads"]),
+        // A notebook session: runs cells statement by statement and returns result values.
+        .target(name: "CalculusSession", dependencies: ["CalculusLanguage"]),
+        // Result values to mime bundles (plain text, LaTeX, Markdown, HTML, JSON).
+        .target(name: "Rendering", dependencies: ["CalculusLanguage", "CalculusSession"]),
+        // The seam: implements KernelServer's `Interpreter` with the calculus session and renderers.
+        .target(
+            name: "CalculusKernel",
+            dependencies: ["KernelServer", "JupyterProtocol", "CalculusLanguage", "CalculusSession", "Rendering"]
+        ),
+        // The command line: `calculus-kernel kernel|install|eval`.
+        .executableTarget(
+            name: "calculus-kernel",
+            dependencies: [
+                "CalculusKernel", "KernelServer", "JupyterProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: []
+        ),
+        .testTarget(
+            name: "CalculusLanguageTests",
+            dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "CalculusKernel"]
+        ),
+        .testTarget(
+            name: "KernelTests",
+            dependencies: ["ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel"]
+        ),
+    ]
+)

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A POSIX thread with a chosen stack size. Used where a socket needs one owning thread
+/// (kernel server) and where deep expressions need a deep stack (language evaluation).
+public final class OSThread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: () -> Void
+
+    /// The stack size for threads that parse, evaluate or print expressions:
+    /// the language's nesting limit is documented against it.
+    public static let largeStackSize = 1 << 30
+
+    /// Starts `body` on a new thread with `stackSize` bytes of stack (pages are committed only as used).
+    public init(stackSize: Int = 8 << 20, _ body: @escaping () -> Void) {
+        self.body = body
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackSize)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&thread, &attributes, { raw in
+            let me = Unmanaged<OSThread>.fromOpaque(raw!).takeRetainedValue()
+            me.body()
+            return nil
+        }, context)
+        precondition(result == 0, "pthread_create failed: \(result)")
+    }
+
+    /// Waits for the thread to finish.
+    public func join() {
+        pthread_join(thread, nil)
+    }
+
+    /// Runs `body` on a fresh thread with a large stack and returns its result: the way to call
+    /// deeply recursive code from a thread whose stack is small (test runners, async tasks).
+    public static func runWithLargeStack<T>(_ body: @escaping () -> T) -> T {
+        let box = ResultBox<T>()
+        let thread = OSThread(stackSize: largeStackSize) { box.value = body() }
+        thread.join()
+        return box.value!
+    }
+
+    public static func runWithLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
+        let result: Result<T, Error> = runWithLargeStack { Result { try body() } }
+        return try result.get()
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
