@@ -33,8 +33,10 @@ let package = Package(
         // The Jupyter wire protocol: connection files, messages, signing. Knows nothing of calculus.
         .target(
             name: "JupyterProtocol",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // JSON documents as values, shared by the protocol and the renderers' machine-readable mimes.
+        .target(name: "JSON"),
         // The kernel server: sockets, threads, busy/idle, history; talks to any `Interpreter`.
         .target(name: "KernelServer", dependencies: ["ZeroMQ", "JupyterProtocol", "Threads"]),
         // POSIX threads with chosen stack sizes: one owner per socket, deep stacks for deep expressions.
@@ -44,7 +46,7 @@ let package = Package(
         // A notebook session: runs cells statement by statement and returns result values.
         .target(name: "CalculusSession", dependencies: ["CalculusLanguage"]),
         // Result values to mime bundles (plain text, LaTeX, Markdown, HTML, JSON).
-        .target(name: "Rendering", dependencies: ["CalculusLanguage", "CalculusSession"]),
+        .target(name: "Rendering", dependencies: ["JSON", "CalculusLanguage", "CalculusSession"]),
         // The seam: implements KernelServer's `Interpreter` with the calculus session and renderers.
         .target(
             name: "CalculusKernel",

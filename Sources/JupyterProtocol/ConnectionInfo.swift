@@ -1,4 +1,5 @@
 import Foundation
+@_exported import JSON
 
 /// The connection file Jupyter writes for a kernel: where to bind and how to sign.
 public struct ConnectionInfo: Codable, Sendable, Equatable {

@@ -60,11 +60,11 @@ public struct ExecutionRequest {
     public var executionCount: Int
     public var silent: Bool
     /// True once the user asked to interrupt (SIGINT or `interrupt_request`): stop soon.
-    public var isInterrupted: () -> Bool
+    public var isInterrupted: @Sendable () -> Bool
     public var publish: (ExecutionOutput) -> Void
 
     public init(
-        code: String, executionCount: Int, silent: Bool = false, isInterrupted: @escaping () -> Bool = { false },
+        code: String, executionCount: Int, silent: Bool = false, isInterrupted: @escaping @Sendable () -> Bool = { false },
         publish: @escaping (ExecutionOutput) -> Void
     ) {
         self.code = code

@@ -1,0 +1,105 @@
+/// What editors ask of a cell without running it: is it complete, what completes the word at the
+/// cursor, what is the name at the cursor.
+public enum CellAnalysis {
+    public enum Completeness: Equatable, Sendable {
+        case complete
+        /// More lines are needed; `indent` is what the next line should start with.
+        case incomplete(indent: String)
+        case invalid
+    }
+
+    /// Incomplete while a bracket is open or the last line ends in a binary operator;
+    /// invalid where it cannot parse; complete otherwise.
+    public static func completeness(of cell: String) -> Completeness {
+        let tokens = Lexer.tokenize(cell)
+        if Lexer.openBracketCount(cell) > 0 { return .incomplete(indent: "    ") }
+        let significant = tokens.last { token in
+            switch token.kind {
+            case .end, .newline: false
+            default: true
+            }
+        }
+        if let significant, significant.continuesLine { return .incomplete(indent: "    ") }
+        do {
+            _ = try Parser.parseCell(cell)
+            return .complete
+        } catch {
+            return .invalid
+        }
+    }
+
+    /// The word being typed at `cursor` (code points): its start, and the text before the cursor.
+    public static func word(in cell: String, at cursor: Int) -> (start: Int, end: Int, prefix: String) {
+        let scalars = Array(cell.unicodeScalars)
+        let end = min(max(0, cursor), scalars.count)
+        var start = end
+        while start > 0, Lexer.isNameContinue(scalars[start - 1]) || scalars[start - 1] == "π" { start -= 1 }
+        var wordEnd = end
+        while wordEnd < scalars.count, Lexer.isNameContinue(scalars[wordEnd]) { wordEnd += 1 }
+        return (start, wordEnd, String(String.UnicodeScalarView(scalars[start..<end])))
+    }
+
+    /// Completions for the word at `cursor`: built-ins, keywords and the session's names, sorted.
+    public static func completions(in cell: String, at cursor: Int, environment: Environment) -> (matches: [String], start: Int, end: Int) {
+        let (start, end, prefix) = word(in: cell, at: cursor)
+        var candidates = Set(Builtin.allNames)
+        candidates.formUnion(Keywords.statement)
+        candidates.formUnion(Keywords.expression)
+        candidates.formUnion(["diff", "pi"])
+        candidates.formUnion(environment.boundNames)
+        let matches = candidates.filter { $0.hasPrefix(prefix) && !prefix.isEmpty || prefix.isEmpty && $0.count > 1 }
+        return (matches.sorted(), start, end)
+    }
+
+    /// Plain-text documentation for the name at (or just before) `cursor`, or nil.
+    public static func documentation(in cell: String, at cursor: Int, environment: Environment) -> String? {
+        let (start, end, _) = word(in: cell, at: cursor)
+        var scalars = Array(cell.unicodeScalars)[start..<end]
+        if scalars.isEmpty {
+            // The cursor may sit just after `name(`: look at the word before the bracket.
+            let before = Array(cell.unicodeScalars.prefix(cursor))
+            var index = before.count
+            while index > 0, before[index - 1] == "(" || before[index - 1] == " " { index -= 1 }
+            let (s, e, _) = word(in: cell, at: index)
+            scalars = Array(cell.unicodeScalars)[s..<e]
+        }
+        let name = String(String.UnicodeScalarView(scalars))
+        guard !name.isEmpty else { return nil }
+        if let builtin = Builtin.named(name) {
+            let aliases = builtin.names.count > 1 ? "\nAlso written: \(builtin.names.dropFirst().joined(separator: ", "))" : ""
+            return """
+                \(builtin.names[0])(u): \(builtin.summary)
+                Derivative rule (\(builtin.ruleName)): \(builtin.derivativeRule)\(aliases)
+                """
+        }
+        let printer = ExpressionPrinter.unicode
+        if let function = environment.functions[name] {
+            return "\(name)(\(function.parameters.joined(separator: ", "))) = \(printer.print(function.body))\nA function you defined."
+        }
+        if let binding = environment.bindings[name] {
+            if let value = binding.value {
+                return "\(name) = \(NumberFormatting.shortest(value))\nA value: derivatives still treat \(name) as a variable."
+            }
+            return "\(name) = \(printer.print(binding.expression))\nA definition: \(name) stands for this expression."
+        }
+        if let doc = keywordDocumentation[name] { return doc }
+        return nil
+    }
+
+    static let keywordDocumentation: [String: String] = [
+        "print": "print E, \"text\", …: write to the cell's output",
+        "simplify": "simplify E: rewrite E in its simplest form",
+        "expand": "expand E: multiply out products and powers",
+        "grad": "grad E wrt w, x: the gradient of E at the current bindings, by autograd",
+        "backward": "backward E: the autograd trace, every node with its value, local derivative and gradient",
+        "graph": "graph E: a picture of E's computation graph",
+        "check": "check d/dx E at x = a: symbolic, autograd and finite difference side by side\ncheck d/dx E = A: is A the derivative?",
+        "table": "table d/dx [E1, E2, …]: the chain-rule table\ntable E1, E2 for x in a..b step s: a value table",
+        "plot": "plot E1, E2 for x in a..b: a picture of the curves",
+        "diff": "diff(E, x) or diff(E, x, n): the derivative of E by x (n-th order)",
+        "at": "E at x = 2, w = 3: evaluate E with these values",
+        "where": "E where x = 2: the same as at",
+        "pi": "pi (π): 3.141592653589793",
+        "e": "e: Euler's number 2.718281828459045 (unless you bind e); e^u is exp(u)",
+    ]
+}

@@ -1,0 +1,13 @@
+/// Numbers print as the shortest decimal that reads back to the same double:
+/// `1248`, `0.25`, `0.016966349814049132`, `1e-05`.
+public enum NumberFormatting {
+    public static func shortest(_ value: Double) -> String {
+        if value == 0 { return "0" }  // also for -0.0
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e16 { return String(Int64(value)) }
+        var text = "\(value)"  // Swift prints the shortest round-tripping form.
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+}

@@ -1,0 +1,129 @@
+/// An expression of the calculus language. Binary operations stay binary and keep the shape the
+/// user wrote, so that printing and parsing round-trip exactly: `parse(print(e)) == e`.
+public indirect enum Expression: Hashable, Sendable {
+    case number(Double)
+    case constant(MathConstant)
+    case variable(String)
+    case negate(Expression)
+    case binary(BinaryOperator, Expression, Expression)
+    /// A built-in applied to its one argument: `sin(x)`, `σ(z)`, `e^u` (as `exp`).
+    case builtin(Builtin, Expression)
+    /// A user function applied to arguments: `f(x)`, `L(w, b)`.
+    case call(String, [Expression])
+    /// `d/dx E`, `∂/∂w E`, `d²/dx² E`, `diff(E, x)`.
+    case derivative(Expression, variable: String, order: Int)
+    /// `f'(x)`, `f''(g(x))`: the derivative of a user function, applied to arguments.
+    case prime(String, order: Int, [Expression])
+
+    public static func + (lhs: Expression, rhs: Expression) -> Expression { .binary(.add, lhs, rhs) }
+    public static func - (lhs: Expression, rhs: Expression) -> Expression { .binary(.subtract, lhs, rhs) }
+    public static func * (lhs: Expression, rhs: Expression) -> Expression { .binary(.multiply, lhs, rhs) }
+    public static func / (lhs: Expression, rhs: Expression) -> Expression { .binary(.divide, lhs, rhs) }
+    public static prefix func - (operand: Expression) -> Expression { .negate(operand) }
+
+    public static func power(_ base: Expression, _ exponent: Expression) -> Expression {
+        .binary(.power, base, exponent)
+    }
+
+    public var numberValue: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+}
+
+public enum MathConstant: String, Hashable, Sendable, CaseIterable {
+    case pi, e
+
+    public var value: Double {
+        switch self {
+        case .pi: Double.pi
+        case .e: 2.718281828459045
+        }
+    }
+}
+
+public enum BinaryOperator: Hashable, Sendable {
+    case add, subtract, multiply, divide, power
+}
+
+extension Expression {
+    /// The names an expression uses as variables (not constants, not functions), in first-use order.
+    public var freeVariables: [String] {
+        var seen = Set<String>()
+        var ordered: [String] = []
+        visit { node in
+            if case .variable(let name) = node, seen.insert(name).inserted { ordered.append(name) }
+        }
+        return ordered
+    }
+
+    /// The user functions an expression calls (including `f'`), in first-use order.
+    public var calledFunctions: [String] {
+        var seen = Set<String>()
+        var ordered: [String] = []
+        visit { node in
+            switch node {
+            case .call(let name, _), .prime(let name, _, _):
+                if seen.insert(name).inserted { ordered.append(name) }
+            default: break
+            }
+        }
+        return ordered
+    }
+
+    /// Number of nodes.
+    public var nodeCount: Int {
+        var count = 0
+        visit { _ in count += 1 }
+        return count
+    }
+
+    /// Calls `body` on every node, parents before children, without recursion
+    /// (so a 100,000-deep expression cannot overflow the stack here).
+    public func visit(_ body: (Expression) -> Void) {
+        var stack: [Expression] = [self]
+        while let node = stack.popLast() {
+            body(node)
+            switch node {
+            case .number, .constant, .variable: break
+            case .negate(let operand): stack.append(operand)
+            case .binary(_, let left, let right): stack.append(right); stack.append(left)
+            case .builtin(_, let argument): stack.append(argument)
+            case .call(_, let arguments), .prime(_, _, let arguments): stack.append(contentsOf: arguments.reversed())
+            case .derivative(let body, _, _): stack.append(body)
+            }
+        }
+    }
+
+    /// Replaces variables by expressions, all at once (a substitution, not a rewrite loop).
+    public func substituting(_ replacements: [String: Expression]) -> Expression {
+        if replacements.isEmpty { return self }
+        return transformed { node in
+            if case .variable(let name) = node, let replacement = replacements[name] { return replacement }
+            return nil
+        }
+    }
+
+    /// Rebuilds the expression bottom-up; `rewrite` may replace a node before its children are visited
+    /// (return nil to keep the node and descend).
+    public func transformed(_ rewrite: (Expression) -> Expression?) -> Expression {
+        if let replacement = rewrite(self) { return replacement }
+        switch self {
+        case .number, .constant, .variable: return self
+        case .negate(let operand): return .negate(operand.transformed(rewrite))
+        case .binary(let op, let left, let right):
+            return .binary(op, left.transformed(rewrite), right.transformed(rewrite))
+        case .builtin(let function, let argument): return .builtin(function, argument.transformed(rewrite))
+        case .call(let name, let arguments): return .call(name, arguments.map { $0.transformed(rewrite) })
+        case .prime(let name, let order, let arguments):
+            return .prime(name, order: order, arguments.map { $0.transformed(rewrite) })
+        case .derivative(let body, let variable, let order):
+            // The derivative's own variable is bound inside it: do not substitute it there.
+            let inner = body.transformed { node in
+                if case .variable(variable) = node { return node }
+                return rewrite(node)
+            }
+            return .derivative(inner, variable: variable, order: order)
+        }
+    }
+}

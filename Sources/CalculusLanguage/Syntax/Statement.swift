@@ -1,0 +1,68 @@
+/// One statement of a cell, with its place and its own source text.
+public struct Statement: Hashable, Sendable {
+    public var kind: Kind
+    public var range: SourceRange
+    /// The statement as typed (used to show it back with its result).
+    public var source: String
+
+    public enum Kind: Hashable, Sendable {
+        /// `E`, `E at x = 2, w = 3`, `d/dx E at x = 2`.
+        case evaluate(Expression, at: [Assignment])
+        /// `y = 3x + 1`, `x = 2`.
+        case bind(name: String, Expression)
+        /// `f(x) = sin(x^2)`, `L(w, b) = …`.
+        case define(name: String, parameters: [String], body: Expression)
+        /// `print E, "text", …`.
+        case print([PrintItem])
+        case simplify(Expression)
+        case expand(Expression)
+        /// `grad E wrt w, x`.
+        case gradient(Expression, withRespectTo: [String])
+        case backward(Expression)
+        case graph(Expression)
+        /// `check d/dx E at x = a`.
+        case checkAt(Expression, at: [Assignment])
+        /// `check d/dx E = A`.
+        case checkAnswer(Expression, answer: Expression)
+        /// `table d/dx [E1, E2, …]`.
+        case derivativeTable(variable: String, order: Int, [Expression])
+        /// `table E1, E2 for x in a..b step s`.
+        case valueTable([Expression], RangeSpecification)
+        /// `plot E1, E2 for x in a..b`.
+        case plot([Expression], RangeSpecification)
+    }
+}
+
+public struct Assignment: Hashable, Sendable {
+    public var name: String
+    public var value: Expression
+
+    public init(name: String, value: Expression) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public enum PrintItem: Hashable, Sendable {
+    case text(String)
+    case expression(Expression)
+}
+
+/// `for x in a..b step s`.
+public struct RangeSpecification: Hashable, Sendable {
+    public var variable: String
+    public var from: Expression
+    public var to: Expression
+    public var step: Expression?
+}
+
+/// Words with a fixed meaning. Expression keywords end an expression and cannot be names;
+/// statement keywords only mean something at the start of a statement.
+public enum Keywords {
+    public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt"]
+    public static let statement: [String] = [
+        "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot",
+    ]
+    /// Names with a fixed meaning that also may not be rebound (besides the built-ins).
+    public static let reservedNames: Set<String> = ["diff"]
+}

@@ -1,0 +1,30 @@
+import JSON
+
+/// A rendered result: mime type to content (`text/plain` → a string, `…+json` → a JSON object).
+public struct RenderedOutput: Sendable, Equatable {
+    public var data: [String: JSONValue]
+
+    public init(data: [String: JSONValue]) {
+        self.data = data
+    }
+
+    public var plainText: String { data["text/plain"]?.stringValue ?? "" }
+}
+
+/// A rendered error: the `ename`, the one-line `evalue` and the traceback lines front ends show.
+public struct RenderedError: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var traceback: [String]
+}
+
+public enum MimeType {
+    public static let plain = "text/plain"
+    public static let latex = "text/latex"
+    public static let markdown = "text/markdown"
+    public static let html = "text/html"
+    public static let svg = "image/svg+xml"
+    public static let value = "application/vnd.calculus.value+json"
+    public static let derivative = "application/vnd.calculus.derivative+json"
+    public static let gradient = "application/vnd.calculus.gradient+json"
+}
