@@ -67,7 +67,8 @@ let package = Package(
         ),
         .testTarget(
             name: "KernelTests",
-            dependencies: ["ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel"]
+            // Depends on the executable so that `swift test` builds the binary its live tests launch.
+            dependencies: ["ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel", "calculus-kernel"]
         ),
     ]
 )

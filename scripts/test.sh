@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: the Swift suites (swift test), then the Jupyter conformance suite and the notebook
+# runs against the installed kernelspec (pytest in the project's venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+
+echo "== building"
+swift build
+binary="$(swift build --show-bin-path)/calculus-kernel"
+test -x "$binary"
+
+echo "== swift test"
+swift test
+
+echo "== installing the kernelspec into .venv"
+VIRTUAL_ENV="$PWD/.venv" "$binary" install --sys-prefix
+
+echo "== pytest (Jupyter conformance, notebooks)"
+CALCULUS_KERNEL_BINARY="$binary" .venv/bin/python -m pytest -q Tests/python
