@@ -9,15 +9,14 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
     case sinh, cosh, tanh
     case exp, ln, sqrt, abs
     case sigmoid, relu, softplus
-    /// Helpers that derivatives need: `sign(u)` and the unit step `step(u)` (0 at 0).
-    case sign, step
+    /// Helpers that derivatives need: `sign(u)` and the unit step `heaviside(u)` (0 at 0).
+    case sign, heaviside
 
     /// Every spelling the parser accepts, canonical name first.
     public var names: [String] {
         switch self {
         case .ln: ["ln", "log"]
         case .sigmoid: ["sigmoid", "σ"]
-        case .step: ["step", "heaviside"]
         default: [rawValue]
         }
     }
@@ -44,7 +43,7 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         case .sigmoid: "sigmoid"
         case .relu: "relu"
         case .softplus: "softplus"
-        case .sign, .step: "constant"
+        case .sign, .heaviside: "constant"
         }
     }
 
@@ -70,9 +69,9 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         case .sqrt: return one / (two * .builtin(.sqrt, u))
         case .abs: return u / .builtin(.abs, u)
         case .sigmoid: return .builtin(.sigmoid, u) * (one - .builtin(.sigmoid, u))
-        case .relu: return .builtin(.step, u)
+        case .relu: return .builtin(.heaviside, u)
         case .softplus: return .builtin(.sigmoid, u)
-        case .sign, .step: return .number(0)
+        case .sign, .heaviside: return .number(0)
         }
     }
 
@@ -123,7 +122,7 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         case .relu: value = Swift.max(0, u)
         case .softplus: value = Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(u)))
         case .sign: value = u > 0 ? 1 : (u < 0 ? -1 : 0)
-        case .step: value = u > 0 ? 1 : 0
+        case .heaviside: value = u > 0 ? 1 : 0
         }
         guard value.isFinite else { throw fault("\(rawValue)(\(NumberFormatting.shortest(u))) overflows a double") }
         return value
@@ -138,7 +137,7 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         case .atan: "\\arctan"
         case .sigmoid: "\\sigma"
         case .sqrt, .abs: rawValue  // printed with their own notation
-        case .relu, .softplus, .sign, .step: "\\operatorname{\(rawValue)}"
+        case .relu, .softplus, .sign, .heaviside: "\\operatorname{\(rawValue)}"
         }
     }
 
@@ -165,7 +164,7 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         case .relu: "rectified linear unit, max(0, u)"
         case .softplus: "ln(1 + e^u), a smooth relu"
         case .sign: "the sign of u: -1, 0 or 1"
-        case .step: "the unit step: 1 for u > 0, else 0 (so relu′(0) = 0, as PyTorch)"
+        case .heaviside: "the unit step: 1 for u > 0, else 0 (so relu′(0) = 0, as PyTorch)"
         }
     }
 
@@ -175,7 +174,7 @@ public enum Builtin: String, Hashable, Sendable, CaseIterable {
         let printed = ExpressionPrinter.unicode.print(derivative(at: u))
         let name = names[0]
         switch self {
-        case .sign, .step:
+        case .sign, .heaviside:
             return "d/dx \(name)(u) = 0 (except at u = 0, where it jumps)"
         default:
             return "d/dx \(name)(u) = \(printed)·u′"

@@ -28,10 +28,13 @@ public final class Session {
                 throw CellError(error: CalculusError(.interrupted, "interrupted by the user"), statementRange: statement.range)
             }
             do {
-                var working = environment
-                let result = try run(statement, in: &working, isInterrupted: isInterrupted)
-                environment = working
-                parser.boundNames = environment.boundNames
+                // Statements change the environment only in their last step, after every check has
+                // passed, so a failing statement leaves it as it was without a copy.
+                let result = try run(statement, in: &environment, isInterrupted: isInterrupted)
+                switch statement.kind {
+                case .bind(let name, _), .define(let name, _, _): parser.boundNames.insert(name)
+                default: break
+                }
                 if let result { emit(result) }
             } catch {
                 throw CellError(error: locate(error, in: statement, cell: cell), statementRange: statement.range)

@@ -28,7 +28,7 @@ public struct NumericEvaluator: Sendable {
 
     public init(
         environment: Environment, overrides: [String: Double] = [:], differentiator: Differentiator? = nil,
-        isInterrupted: @escaping @Sendable () -> Bool = { false }, stepLimit: Int = 200_000_000
+        isInterrupted: @escaping @Sendable () -> Bool = { false }, stepLimit: Int = 50_000_000
     ) {
         self.environment = environment
         self.overrides = overrides

@@ -5,6 +5,10 @@ public struct ExpressionPrinter: Sendable {
     public enum Style: Sendable { case unicode, ascii }
     public let style: Style
 
+    public init(style: Style) {
+        self.style = style
+    }
+
     public static let unicode = ExpressionPrinter(style: .unicode)
     public static let ascii = ExpressionPrinter(style: .ascii)
 

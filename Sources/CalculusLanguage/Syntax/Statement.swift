@@ -54,6 +54,13 @@ public struct RangeSpecification: Hashable, Sendable {
     public var from: Expression
     public var to: Expression
     public var step: Expression?
+
+    public init(variable: String, from: Expression, to: Expression, step: Expression?) {
+        self.variable = variable
+        self.from = from
+        self.to = to
+        self.step = step
+    }
 }
 
 /// Words with a fixed meaning. Expression keywords end an expression and cannot be names;

@@ -1,0 +1,118 @@
+import CalculusLanguage
+import Testing
+
+/// A small, seeded random number generator, so that every run generates the same expressions.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Generates expressions in the shapes the parser produces (it folds `-2` into a number and reads
+/// `e^u` as `exp(u)`, so those two shapes are never generated as anything else).
+struct ExpressionGenerator {
+    var random: SplitMix64
+    let names = ["x", "y", "w1", "θ", "loss", "b", "z_2"]
+    let numbers: [Double] = [0, 1, 2, 3, 10, 0.5, 2.5, 0.1, 1e-5, 1e20, 123.456, 0.016966349814049132]
+
+    mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+
+    mutating func leaf() -> Expression {
+        switch random.next() % 5 {
+        case 0: return .number(pick(numbers))
+        case 1: return .number(-pick(numbers.filter { $0 != 0 }))
+        case 2: return .constant(pick(MathConstant.allCases))
+        default: return .variable(pick(names))
+        }
+    }
+
+    mutating func expression(depth: Int) -> Expression {
+        if depth == 0 || chance(20) { return leaf() }
+        switch random.next() % 12 {
+        case 0: return .binary(.add, expression(depth: depth - 1), expression(depth: depth - 1))
+        case 1: return .binary(.subtract, expression(depth: depth - 1), expression(depth: depth - 1))
+        case 2, 3: return .binary(.multiply, expression(depth: depth - 1), expression(depth: depth - 1))
+        case 4: return .binary(.divide, expression(depth: depth - 1), expression(depth: depth - 1))
+        case 5:
+            let base = expression(depth: depth - 1)
+            if case .constant(.e) = base { return .builtin(.exp, expression(depth: depth - 1)) }
+            return .binary(.power, base, chance(50) ? .number(pick([2, 3, -1, 0.5, 10])) : expression(depth: depth - 1))
+        case 6:
+            let operand = expression(depth: depth - 1)
+            if case .number = operand { return .negate(.variable(pick(names))) }
+            return .negate(operand)
+        case 7, 8: return .builtin(pick(Builtin.allCases), expression(depth: depth - 1))
+        case 9:
+            return chance(50) ? .call("f", [expression(depth: depth - 1)])
+                : .call("L", [expression(depth: depth - 1), expression(depth: depth - 1)])
+        case 10: return .prime("g", order: Int(1 + random.next() % 2), [expression(depth: depth - 1)])
+        default:
+            return .derivative(expression(depth: depth - 1), variable: pick(["x", "w1", "θ"]), order: Int(1 + random.next() % 3))
+        }
+    }
+}
+
+/// What the kernel prints, it reads: parse(print(e)) == e for both printed forms.
+@Suite struct RoundTripTests {
+    @Test(arguments: [ExpressionPrinter.Style.unicode, .ascii])
+    func thousandsOfGeneratedExpressionsRoundTrip(style: ExpressionPrinter.Style) throws {
+        var generator = ExpressionGenerator(random: SplitMix64(state: style == .unicode ? 1 : 2))
+        let printer = ExpressionPrinter(style: style)
+        var failures: [String] = []
+        for _ in 0..<5000 {
+            let expression = generator.expression(depth: 6)
+            let text = printer.print(expression)
+            do {
+                let parsed = try Parser.parseExpression(text)
+                if parsed != expression { failures.append("\(text)  reads back as  \(printer.print(parsed))") }
+            } catch {
+                failures.append("\(text)  fails: \(error)")
+            }
+        }
+        #expect(failures.count == 0, "\(failures.count) failures, first: \(failures.prefix(5).joined(separator: "\n"))")
+    }
+
+    static let printed: [(Expression, String, String)] = [
+        (.number(2) * .variable("x") * .builtin(.cos, .power(.variable("x"), .number(2))), "2x·cos(x²)", "2*x*cos(x^2)"),
+        (.number(6) * (.number(3) * .variable("x") + .number(1)), "6(3x + 1)", "6*(3*x + 1)"),
+        (-.builtin(.sin, .variable("x")) * .builtin(.cos, .builtin(.cos, .variable("x"))), "-sin(x)·cos(cos(x))", "-sin(x)*cos(cos(x))"),
+        (.number(2) * .builtin(.exp, .number(2) * .variable("x")), "2e^(2x)", "2*exp(2*x)"),
+        (.builtin(.sigmoid, .variable("z")) * (.number(1) - .builtin(.sigmoid, .variable("z"))), "sigmoid(z)·(1 - sigmoid(z))", "sigmoid(z)*(1 - sigmoid(z))"),
+        (.number(6) * .power(.number(2) * .variable("x") + .number(1), .number(2)), "6(2x + 1)²", "6*(2*x + 1)^2"),
+        (.number(2) * .variable("x") * .builtin(.exp, .power(.variable("x"), .number(2))), "2x·e^(x²)", "2*x*exp(x^2)"),
+        (.power(.variable("x"), .number(-1)), "x⁻¹", "x^-1"),
+        (.number(2) * .variable("E1"), "2·E1", "2*E1"),
+        (.number(2) * .negate(.variable("x")), "2(-x)", "2*(-x)"),
+        (.variable("a") * .number(-2), "a·(-2)", "a*(-2)"),
+        (.power(.number(-2), .number(2)), "(-2)²", "(-2)^2"),
+        (.derivative(.builtin(.sin, .variable("x")), variable: "x", order: 1) + .number(1), "(d/dx sin(x)) + 1", "(d/dx sin(x)) + 1"),
+        (.derivative(.power(.variable("x"), .number(3)), variable: "x", order: 2), "d²/dx² x³", "d^2/dx^2 x^3"),
+        (.number(0.016966349814049132), "0.016966349814049132", "0.016966349814049132"),
+        (.number(1248), "1248", "1248"),
+        (.number(1e-5), "1e-05", "1e-05"),
+        (.constant(.pi) * .number(2), "π·2", "pi*2"),
+    ]
+
+    @Test(arguments: printed)
+    func printsAsTextbooksDo(_ row: (Expression, String, String)) throws {
+        #expect(ExpressionPrinter.unicode.print(row.0) == row.1)
+        #expect(ExpressionPrinter.ascii.print(row.0) == row.2)
+        #expect(try Parser.parseExpression(row.1) == row.0)
+        #expect(try Parser.parseExpression(row.2) == row.0)
+    }
+
+    @Test func latexOfTheSeeds() {
+        let latex = LaTeXPrinter()
+        #expect(latex.print(.number(2) * .variable("x") * .builtin(.cos, .power(.variable("x"), .number(2)))) == "2x \\cdot \\cos\\left(x^{2}\\right)")
+        #expect(latex.print(.number(6) * (.number(3) * .variable("x") + .number(1))) == "6\\left(3x + 1\\right)")
+        #expect(latex.print(.variable("x") / .number(2)) == "\\frac{x}{2}")
+        #expect(latex.print(.builtin(.sigmoid, .variable("z"))) == "\\sigma\\left(z\\right)")
+        #expect(latex.print(.variable("w1") + .variable("θ") + .variable("loss")) == "w_{1} + \\theta + \\mathrm{loss}")
+    }
+}
