@@ -61,6 +61,12 @@ let package = Package(
             ],
             resources: []
         ),
+        // Speed figures for benchmarks/run.sh (not a test: speed goals are measured, not asserted).
+        .executableTarget(
+            name: "calculus-bench",
+            dependencies: ["CalculusLanguage", "CalculusSession", "Threads"],
+            path: "benchmarks/swift"
+        ),
         .testTarget(
             name: "CalculusLanguageTests",
             dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "CalculusKernel"]
@@ -68,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "KernelTests",
             // Depends on the executable so that `swift test` builds the binary its live tests launch.
-            dependencies: ["ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel", "calculus-kernel"]
+            dependencies: ["JSON", "ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel", "calculus-kernel"]
         ),
     ]
 )

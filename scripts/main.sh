@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 
-echo "== building (release)"
-swift build -c release --product calculus-kernel
-binary="$(swift build -c release --show-bin-path)/calculus-kernel"
+echo "== building (release, with the Swift runtime linked in: faster start, less memory)"
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product calculus-kernel
+binary="$PWD/.build-static/release/calculus-kernel"
 test -x "$binary"
 
 echo "== installing the kernelspec into .venv"

@@ -106,9 +106,9 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Compact UTF-8 JSON with sorted keys (stable bytes make signatures and snapshots reproducible).
     public func serialized() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.bytes
     }
 
     /// Pretty-printed JSON, for files people read (kernel.json, notebooks).
@@ -118,7 +118,9 @@ extension JSONValue {
         return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
     }
 
+    /// Parses a JSON document; throws on anything that is not exactly one valid JSON value.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        var reader = JSONReader(bytes)
+        return try reader.parseDocument()
     }
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every speed figure, each measured beside its peer in the same run:
+#   kernel: calculus-kernel vs ipykernel vs a bare pyzmq signed echo (startup, round trip, memory);
+#   language: parse + print throughput of a 10,000-node expression.
+# Usage: benchmarks/run.sh [--rounds N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+
+echo "== building (release, static Swift runtime: what the main job installs)"
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product calculus-kernel
+swift build -c release --product calculus-bench
+VIRTUAL_ENV="$PWD/.venv" .build-static/release/calculus-kernel install --sys-prefix >/dev/null
+
+echo "== kernel"
+.venv/bin/python benchmarks/kernel_bench.py "$@"
+echo "== language"
+.build/release/calculus-bench parse
