@@ -43,10 +43,12 @@ let package = Package(
         .target(name: "Threads"),
         // The calculus language core: syntax, built-ins, printers, numeric evaluation, environment.
         .target(name: "CalculusLanguage", dependencies: ["Threads"]),
+        // Symbolic differentiation with recorded steps, and the simplifier that writes textbook answers.
+        .target(name: "SymbolicEngine", dependencies: ["CalculusLanguage"]),
         // A notebook session: runs cells statement by statement and returns result values.
-        .target(name: "CalculusSession", dependencies: ["CalculusLanguage"]),
+        .target(name: "CalculusSession", dependencies: ["CalculusLanguage", "SymbolicEngine"]),
         // Result values to mime bundles (plain text, LaTeX, Markdown, HTML, JSON).
-        .target(name: "Rendering", dependencies: ["JSON", "CalculusLanguage", "CalculusSession"]),
+        .target(name: "Rendering", dependencies: ["JSON", "CalculusLanguage", "SymbolicEngine", "CalculusSession"]),
         // The seam: implements KernelServer's `Interpreter` with the calculus session and renderers.
         .target(
             name: "CalculusKernel",
@@ -69,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CalculusLanguageTests",
-            dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "CalculusKernel"]
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "CalculusKernel", "Threads"]
         ),
         .testTarget(
             name: "KernelTests",

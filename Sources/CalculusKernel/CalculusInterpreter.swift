@@ -26,13 +26,10 @@ public final class CalculusInterpreter: Interpreter {
         }
         do {
             try session.execute(request.code, isInterrupted: request.isInterrupted) { result in
-                switch result {
-                case .value(let value):
-                    flushPending(asResult: false)
-                    pending = ValueRenderer.render(value)
-                case .printed(let text):
-                    flushPending(asResult: false)
-                    request.publish(.stream(name: "stdout", text: text))
+                flushPending(asResult: false)
+                switch Renderer.render(result) {
+                case .display(let output): pending = output
+                case .stream(let text): request.publish(.stream(name: "stdout", text: text))
                 }
             }
             flushPending(asResult: true)

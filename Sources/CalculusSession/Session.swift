@@ -1,4 +1,5 @@
 import CalculusLanguage
+import SymbolicEngine
 
 /// A notebook session: the environment that cells share, and the running of a cell statement by
 /// statement. A statement that fails changes nothing: bindings from earlier statements of the same
@@ -50,7 +51,9 @@ public final class Session {
     }
 
     private func evaluator(_ environment: Environment, _ isInterrupted: @escaping @Sendable () -> Bool) -> NumericEvaluator {
-        NumericEvaluator(environment: environment, isInterrupted: isInterrupted)
+        NumericEvaluator(
+            environment: environment, differentiator: SymbolicDifferentiator(isInterrupted: isInterrupted),
+            isInterrupted: isInterrupted)
     }
 
     private func run(
@@ -63,6 +66,9 @@ public final class Session {
         case .define(let name, let parameters, let body):
             try environment.define(name, parameters: parameters, body: body)
             return nil
+        case .evaluate(.derivative(let body, let variable, let order), let assignments):
+            return .derivative(try derivative(
+                of: body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .evaluate(let expression, let assignments):
             return .value(try evaluate(expression, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .print(let items):
@@ -76,11 +82,106 @@ public final class Session {
                 }
             }
             return .printed(pieces.joined(separator: " ") + "\n")
-        case .simplify, .expand, .gradient, .backward, .graph, .checkAt, .checkAnswer, .derivativeTable,
-            .valueTable, .plot:
+        case .simplify(let expression):
+            let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
+            return .rewrite(RewriteResult(kind: .simplify, input: expression, output: Simplifier().simplify(resolved)))
+        case .expand(let expression):
+            let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
+            return .rewrite(RewriteResult(kind: .expand, input: expression, output: try Expander().expand(resolved)))
+        case .derivativeTable(let variable, let order, let items):
+            var rows: [DerivativeTable.Row] = []
+            for item in items {
+                let resolved = try resolve(item, in: environment, isInterrupted: isInterrupted)
+                let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
+                    .derivation(of: resolved, variable: variable, order: order)
+                let first = derivation.steps.first
+                rows.append(DerivativeTable.Row(
+                    expression: item, chain: order == 1 ? first?.chain : nil,
+                    chainProduct: order == 1 ? (first?.result ?? derivation.result) : derivation.result,
+                    result: derivation.result))
+            }
+            return .derivativeTable(DerivativeTable(variable: variable, order: order, rows: rows))
+        case .checkAnswer(.derivative(let body, let variable, let order), let answer):
+            let derivative = try derivative(
+                of: body, variable: variable, order: order, at: [], in: environment, isInterrupted: isInterrupted)
+            let resolvedAnswer = try resolve(answer, in: environment, isInterrupted: isInterrupted)
+            let verdict = try AnswerChecker().compare(
+                answer: resolvedAnswer, expected: derivative.derivation.result,
+                evaluator: evaluator(environment, isInterrupted))
+            return .answerCheck(AnswerCheck(
+                derivative: .derivative(body, variable: variable, order: order), answer: answer,
+                expected: derivative.derivation.result, isCorrect: verdict.isEqual, method: verdict.method,
+                counterexample: verdict.counterexample))
+        case .checkAnswer, .gradient, .backward, .graph, .checkAt, .valueTable, .plot:
             throw CalculusError(
                 .name, "'\(statement.source.split(separator: " ").first ?? "")' needs an engine that is not in this build yet")
         }
+    }
+
+    /// Definitions written out (values kept as variables), then every `d/dx` and `f'` inside replaced
+    /// by its derivative.
+    public func resolve(
+        _ expression: Expression, in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) throws(CalculusError) -> Expression {
+        try environment.checkCalls(in: expression)
+        let expanded = try environment.expand(expression, keepingValues: true)
+        guard expanded.containsDerivative else { return expanded }
+        let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
+        var failure: CalculusError?
+        let resolved = expanded.transformed { node in
+            guard failure == nil else { return node }
+            do {
+                switch node {
+                case .derivative(let body, let variable, let order):
+                    let inner = try resolve(body, in: environment, isInterrupted: isInterrupted)
+                    return try differentiator.differentiate(inner, variable: variable, order: order)
+                case .prime(let name, let order, let arguments):
+                    guard let function = environment.functions[name], function.parameters.count == 1, arguments.count == 1 else {
+                        throw CalculusError(
+                            .syntax, "\(name)\(String(repeating: "'", count: order)) needs a function of one variable; use ∂/∂x for partial derivatives",
+                            symbol: name)
+                    }
+                    let body = try resolve(function.body, in: environment, isInterrupted: isInterrupted)
+                    let derivative = try differentiator.differentiate(body, variable: function.parameters[0], order: order)
+                    let argument = try resolve(arguments[0], in: environment, isInterrupted: isInterrupted)
+                    return Simplifier().simplify(derivative.substituting([function.parameters[0]: argument]))
+                default:
+                    return nil
+                }
+            } catch {
+                failure = error as? CalculusError
+                return node
+            }
+        }
+        if let failure { throw failure }
+        return resolved
+    }
+
+    /// `d/dx E` (with `at` values when given): the derivation, and its value where every name has one.
+    public func derivative(
+        of body: Expression, variable: String, order: Int, at assignments: [Assignment], in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) throws(CalculusError) -> DerivativeResult {
+        let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
+        let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
+            .derivation(of: resolved, variable: variable, order: order)
+        var base = evaluator(environment, isInterrupted)
+        var given: [String: Double] = [:]
+        for assignment in assignments {
+            given[assignment.name] = try base.with(given).evaluate(assignment.value)
+        }
+        base = base.with(given)
+        let known = environment.values.merging(given) { $1 }
+        var value: Double?
+        if derivation.result.freeVariables.allSatisfy({ known[$0] != nil }) {
+            value = try base.evaluate(derivation.result)
+        } else if !assignments.isEmpty {
+            let missing = derivation.result.freeVariables.first { known[$0] == nil } ?? ""
+            throw CalculusError(.name, "\(missing) has no value; give it too, as in at \(missing) = 1", symbol: missing)
+        }
+        return DerivativeResult(
+            statement: .derivative(body, variable: variable, order: order), derivation: derivation,
+            assignments: assignments, value: value)
     }
 
     /// Evaluates an expression at the current bindings plus `assignments`. When every name has a
@@ -89,23 +190,19 @@ public final class Session {
         _ expression: Expression, at assignments: [Assignment], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> ValueResult {
-        try environment.checkCalls(in: expression)
-        if expression.containsDerivative {
-            throw CalculusError(.name, "derivatives need the symbolic engine, which is not in this build yet")
-        }
         var base = evaluator(environment, isInterrupted)
         var given: [String: Double] = [:]
         for assignment in assignments {
             given[assignment.name] = try base.with(given).evaluate(assignment.value)
         }
         base = base.with(given)
-        let expanded = try environment.expand(expression, keepingValues: true)
+        let expanded = try resolve(expression, in: environment, isInterrupted: isInterrupted)
         let known = environment.values.merging(given) { $1 }
         let missing = expanded.freeVariables.filter { known[$0] == nil }
         if missing.isEmpty {
             return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expanded)))
         }
-        let substituted = expanded.substituting(known.mapValues(Expression.number)).foldingConstants()
+        let substituted = Simplifier().simplify(expanded.substituting(known.mapValues(Expression.number)))
         return ValueResult(statement: expression, assignments: assignments, outcome: .expression(substituted))
     }
 

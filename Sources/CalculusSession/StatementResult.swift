@@ -1,4 +1,5 @@
 import CalculusLanguage
+import SymbolicEngine
 
 /// What one statement produced, before rendering. Renderers turn these into mime bundles;
 /// nothing here knows about mime types or Jupyter.
@@ -7,6 +8,63 @@ public enum StatementResult: Sendable, Equatable {
     case value(ValueResult)
     /// Text for the cell's standard output (`print`).
     case printed(String)
+    /// `d/dx E`, with its derivation.
+    case derivative(DerivativeResult)
+    /// `simplify E`, `expand E`.
+    case rewrite(RewriteResult)
+    /// `table d/dx [E1, E2, …]`.
+    case derivativeTable(DerivativeTable)
+    /// `check d/dx E = A`.
+    case answerCheck(AnswerCheck)
+}
+
+public struct DerivativeResult: Sendable, Equatable {
+    /// The derivative as typed (`d/dx loss`), for showing the statement back.
+    public var statement: Expression
+    /// The derivation of the expression with its definitions written out.
+    public var derivation: Derivation
+    public var assignments: [Assignment]
+    /// The derivative's value at the `at` values, or at the session's values when every name has one.
+    public var value: Double?
+}
+
+public struct RewriteResult: Sendable, Equatable {
+    public enum Kind: String, Sendable { case simplify, expand }
+    public var kind: Kind
+    public var input: Expression
+    public var output: Expression
+}
+
+/// The chain-rule table: one row per expression.
+public struct DerivativeTable: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var expression: Expression
+        /// The chain-rule parts when the expression is a composition f(g(x)); nil otherwise.
+        public var chain: DerivativeStep.ChainParts?
+        /// `f′(g(x))·g′(x)` as the chain rule writes it, before simplifying.
+        public var chainProduct: Expression
+        public var result: Expression
+    }
+    public var variable: String
+    public var order: Int
+    public var rows: [Row]
+}
+
+/// "Check your answer": is the user's `answer` the derivative?
+public struct AnswerCheck: Sendable, Equatable {
+    public var derivative: Expression
+    public var answer: Expression
+    public var expected: Expression
+    public var isCorrect: Bool
+    /// How it was decided: "identical after simplifying" or "equal at N sample points".
+    public var method: String
+    /// A point where the answer and the derivative differ, with both values there.
+    public var counterexample: (point: [String: Double], answer: Double, expected: Double)?
+
+    public static func == (a: AnswerCheck, b: AnswerCheck) -> Bool {
+        a.derivative == b.derivative && a.answer == b.answer && a.expected == b.expected && a.isCorrect == b.isCorrect
+            && a.method == b.method && a.counterexample?.point == b.counterexample?.point
+    }
 }
 
 public struct ValueResult: Sendable, Equatable {

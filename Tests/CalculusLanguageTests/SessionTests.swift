@@ -9,12 +9,7 @@ struct Notebook {
     let session = Session()
 
     func run(_ cell: String) throws(CellError) -> [String] {
-        try session.run(cell).map { result in
-            switch result {
-            case .value(let value): ValueRenderer.render(value).plainText
-            case .printed(let text): text
-            }
-        }
+        try session.run(cell).map(Renderer.plainText)
     }
 
     func error(_ cell: String) -> CalculusError? {

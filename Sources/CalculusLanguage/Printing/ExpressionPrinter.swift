@@ -72,7 +72,8 @@ public struct ExpressionPrinter: Sendable {
             let rightText = isNegative(right) ? "(\(render(right).text))" : wrap(right, atOrBelow: .product)
             if op == .divide { return (leftText + "/" + rightText, .product) }
             if style == .ascii { return (leftText + "*" + rightText, .product) }
-            if case .number = left, juxtaposes(rightText) { return (leftText + rightText, .product) }
+            // `2x`, `6(3x + 1)`; but `1·ln(x)`, since a juxtaposed 1 reads as a digit of something else.
+            if case .number(let n) = left, abs(n) != 1, juxtaposes(rightText) { return (leftText + rightText, .product) }
             return (leftText + "·" + rightText, .product)
         case .power:
             let baseText = wrap(left, atOrBelow: .power)

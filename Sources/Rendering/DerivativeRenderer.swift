@@ -1,0 +1,229 @@
+import CalculusLanguage
+import CalculusSession
+import JSON
+import SymbolicEngine
+
+/// Renders a derivative with its derivation: plain text (steps indented, nested chains nested),
+/// Markdown with LaTeX math (numbered steps, the answer in bold), LaTeX, and the JSON of LANGUAGE.md.
+public enum DerivativeRenderer {
+    static let plain = ExpressionPrinter.unicode
+    static let ascii = ExpressionPrinter.ascii
+    static let latex = LaTeXPrinter()
+
+    public static func render(_ result: DerivativeResult) -> RenderedOutput {
+        RenderedOutput(data: [
+            MimeType.plain: .string(plainText(result)),
+            MimeType.markdown: .string(markdown(result)),
+            MimeType.latex: .string("$$\(latexHeadline(result))$$"),
+            MimeType.derivative: json(result),
+        ])
+    }
+
+    // MARK: Plain text
+
+    static func headline(_ result: DerivativeResult) -> String {
+        let statement = plain.print(result.statement)
+        let answer = plain.print(result.derivation.result)
+        if result.assignments.isEmpty {
+            return "\(statement) = \(answer)"
+        }
+        let at = result.assignments.map { "\($0.name) = \(plain.print($0.value))" }.joined(separator: ", ")
+        let value = result.value.map(NumberFormatting.shortest) ?? answer
+        return "\(statement) at \(at) = \(value)"
+    }
+
+    public static func plainText(_ result: DerivativeResult) -> String {
+        var lines = [headline(result)]
+        if !result.assignments.isEmpty {
+            lines.append("\(plain.print(result.statement)) = \(plain.print(result.derivation.result))")
+        } else if let value = result.value {
+            let names = result.derivation.result.freeVariables
+            if !names.isEmpty { lines.append("(= \(NumberFormatting.shortest(value)) at the current values of \(names.joined(separator: ", ")))") }
+        }
+        let steps = result.derivation.steps
+        let multipleOrders = result.derivation.order > 1
+        var number = 0
+        for step in steps {
+            number += 1
+            if multipleOrders, step.rule != .simplify {
+                lines.append("derivative \(number / 2 + 1):")
+            }
+            lines.append(contentsOf: stepLines(step, number: "\(number).", indent: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func ruleName(_ step: DerivativeStep) -> String {
+        step.rule == .chain ? "chain rule" : step.rule == .simplify ? "simplify" : "\(step.rule.rawValue) rule"
+    }
+
+    static func derivativeText(_ step: DerivativeStep) -> String {
+        "d/d\(step.variable) \(wrapped(plain.print(step.expression), step.expression))"
+    }
+
+    /// `d/dx (3x + 1)` needs no brackets in the language (d/dx takes everything after it), but
+    /// inside a step line a bracket around a sum reads better.
+    static func wrapped(_ text: String, _ expression: Expression) -> String {
+        switch expression {
+        case .binary(.add, _, _), .binary(.subtract, _, _): "(\(text))"
+        default: text
+        }
+    }
+
+    static func stepLines(_ step: DerivativeStep, number: String, indent: String) -> [String] {
+        let inner = indent + String(repeating: " ", count: number.count + 1)
+        switch step.rule {
+        case .simplify:
+            return ["\(indent)\(number) simplify: \(plain.print(step.expression)) = \(plain.print(step.result))"]
+        case .chain:
+            guard let chain = step.chain else { break }
+            let u = chain.placeholder
+            var lines = [
+                "\(indent)\(number) chain rule: \(derivativeText(step)) = f′(g(\(step.variable)))·g′(\(step.variable))",
+                "\(inner)f(\(u)) = \(plain.print(chain.outer)), \(u) = g(\(step.variable)) = \(plain.print(chain.inner))",
+                "\(inner)f′(\(u)) = \(plain.print(chain.outerDerivative))    (\(step.substeps.first.map(ruleName) ?? "rule"))",
+                "\(inner)f′(g(\(step.variable))) = \(plain.print(chain.outerAtInner))",
+            ]
+            if let innerStep = step.substeps.dropFirst().first {
+                if isLeaf(innerStep) {
+                    lines.append("\(inner)g′(\(step.variable)) = \(derivativeText(innerStep)) = \(plain.print(chain.innerDerivative))    (\(ruleName(innerStep)))")
+                } else {
+                    lines.append("\(inner)g′(\(step.variable)) = \(derivativeText(innerStep)) = \(plain.print(chain.innerDerivative)):")
+                    lines.append(contentsOf: stepLines(innerStep, number: "•", indent: inner + "  "))
+                }
+            }
+            lines.append("\(inner)so \(derivativeText(step)) = \(plain.print(step.result))")
+            return lines
+        default:
+            break
+        }
+        if step.rule == .generalPower, let logarithmStep = step.substeps.first {
+            // Logarithmic differentiation, spelled out: y = f^g, ln(y) = g·ln(f), y′ = y·(g·ln(f))′.
+            return [
+                "\(indent)\(number) general power rule (logarithmic differentiation): y = \(plain.print(step.expression))",
+                "\(inner)ln(y) = \(plain.print(logarithmStep.expression)), so y′/y = \(derivativeText(logarithmStep)):",
+            ] + stepLines(logarithmStep, number: "•", indent: inner + "  ") + [
+                "\(inner)y′ = y·(\(plain.print(logarithmStep.result))) = \(plain.print(step.result))",
+            ]
+        }
+        var lines = ["\(indent)\(number) \(ruleName(step)): \(derivativeText(step)) = \(plain.print(step.result))"]
+        let interesting = step.substeps.filter { !isTrivial($0) }
+        for (index, substep) in interesting.enumerated() {
+            lines.append(contentsOf: stepLines(substep, number: "\(Character(UnicodeScalar(97 + index % 26)!)).", indent: inner))
+        }
+        return lines
+    }
+
+    /// A step with nothing to explain beyond its own line.
+    static func isLeaf(_ step: DerivativeStep) -> Bool {
+        step.substeps.allSatisfy(isTrivial) && step.rule != .chain
+    }
+
+    /// Constants and `d/dx x = 1` need no line of their own inside a larger step.
+    static func isTrivial(_ step: DerivativeStep) -> Bool {
+        switch (step.rule, step.expression) {
+        case (.constant, _): true
+        case (.power, .variable): true
+        default: false
+        }
+    }
+
+    // MARK: Markdown and LaTeX
+
+    static func latexHeadline(_ result: DerivativeResult) -> String {
+        let statement = latex.print(result.statement)
+        let answer = latex.print(result.derivation.result)
+        guard !result.assignments.isEmpty else { return "\(statement) = \(answer)" }
+        let at = result.assignments.map { "\(LaTeXPrinter.name($0.name)) = \(latex.print($0.value))" }.joined(separator: ",\\ ")
+        let value = result.value.map(NumberFormatting.shortest) ?? answer
+        return "\(statement) = \(answer) \\quad\\text{at } \(at):\\ \(value)"
+    }
+
+    static func latexDerivative(_ step: DerivativeStep) -> String {
+        "\(latex.derivativeOperator(variable: step.variable, order: 1))\\left(\(latex.print(step.expression))\\right)"
+    }
+
+    public static func markdown(_ result: DerivativeResult) -> String {
+        var lines: [String] = []
+        var number = 0
+        for step in result.derivation.steps {
+            number += 1
+            lines.append(contentsOf: markdownLines(step, number: "\(number).", indent: ""))
+        }
+        let answer = "**Answer:** $\(latexHeadline(result))$"
+        return (lines + ["", answer]).joined(separator: "\n")
+    }
+
+    static func markdownLines(_ step: DerivativeStep, number: String, indent: String) -> [String] {
+        let inner = indent + "   "
+        switch step.rule {
+        case .simplify:
+            return ["\(indent)\(number) **simplify**: $\(latex.print(step.expression)) = \(latex.print(step.result))$"]
+        case .chain:
+            guard let chain = step.chain else { break }
+            let u = LaTeXPrinter.name(chain.placeholder)
+            let x = LaTeXPrinter.name(step.variable)
+            var lines = [
+                "\(indent)\(number) **chain rule**: $\(latexDerivative(step)) = f'(g(\(x)))\\cdot g'(\(x))$",
+                "\(inner)- outer $f(\(u)) = \(latex.print(chain.outer))$, inner $\(u) = g(\(x)) = \(latex.print(chain.inner))$",
+                "\(inner)- $f'(\(u)) = \(latex.print(chain.outerDerivative))$ (\(step.substeps.first.map(ruleName) ?? "rule"))",
+                "\(inner)- read at the inner function: $f'(g(\(x))) = \(latex.print(chain.outerAtInner))$",
+            ]
+            if let innerStep = step.substeps.dropFirst().first {
+                lines.append("\(inner)- $g'(\(x)) = \(latex.print(chain.innerDerivative))$" + (isLeaf(innerStep) ? " (\(ruleName(innerStep)))" : ":"))
+                if !isLeaf(innerStep) {
+                    lines.append(contentsOf: markdownLines(innerStep, number: "1.", indent: inner + "   "))
+                }
+            }
+            lines.append("\(inner)- so $\(latexDerivative(step)) = \(latex.print(step.result))$")
+            return lines
+        default:
+            break
+        }
+        if step.rule == .generalPower, let logarithmStep = step.substeps.first {
+            return [
+                "\(indent)\(number) **general power rule** (logarithmic differentiation): $y = \(latex.print(step.expression))$",
+                "\(inner)- $\ln y = \(latex.print(logarithmStep.expression))$, so $\frac{y'}{y} = \(latexDerivative(logarithmStep))$:",
+            ] + markdownLines(logarithmStep, number: "1.", indent: inner + "   ") + [
+                "\(inner)- $y' = y\cdot\left(\(latex.print(logarithmStep.result))\right) = \(latex.print(step.result))$",
+            ]
+        }
+        var lines = ["\(indent)\(number) **\(ruleName(step))**: $\(latexDerivative(step)) = \(latex.print(step.result))$"]
+        for (index, substep) in step.substeps.filter({ !isTrivial($0) }).enumerated() {
+            lines.append(contentsOf: markdownLines(substep, number: "\(index + 1).", indent: inner))
+        }
+        return lines
+    }
+
+    // MARK: JSON
+
+    static func json(_ result: DerivativeResult) -> JSONValue {
+        [
+            "expression": .string(ascii.print(result.derivation.expression)),
+            "variable": .string(result.derivation.variable),
+            "order": .int(result.derivation.order),
+            "result": .string(ascii.print(result.derivation.result)),
+            "value": result.value.map(JSONValue.double) ?? .null,
+            "steps": .array(result.derivation.steps.map(stepJSON)),
+        ]
+    }
+
+    static func stepJSON(_ step: DerivativeStep) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "rule": .string(step.rule.rawValue),
+            "expression": .string(ascii.print(step.expression)),
+            "result": .string(ascii.print(step.result)),
+            "variable": .string(step.variable),
+            "steps": .array(step.substeps.map(stepJSON)),
+        ]
+        if let chain = step.chain {
+            object["outer"] = .string(ascii.print(chain.outer))
+            object["inner"] = .string(ascii.print(chain.inner))
+            object["placeholder"] = .string(chain.placeholder)
+            object["outer_derivative"] = .string(ascii.print(chain.outerDerivative))
+            object["outer_at_inner"] = .string(ascii.print(chain.outerAtInner))
+            object["inner_derivative"] = .string(ascii.print(chain.innerDerivative))
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,294 @@
+import CalculusLanguage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rewrites expressions the way a good textbook writes answers, in one bottom-up pass (so it always
+/// ends): constants folded, identities gone (`0 + a`, `1·a`, `a¹`, `a⁰`), like terms and like powers
+/// collected (`x·x` → `x²`), the numeric factor first, signs pulled to the front, quotients over one
+/// bar, and numeric factors of a sum kept outside it (`6(3x + 1)`): a product is never multiplied
+/// out, so products of many factors do not swell. Sums keep the order their terms first appeared in,
+/// so `1 - sigmoid(z)` stays as a reader expects.
+public struct Simplifier: Sendable {
+    public init() {}
+
+    public func simplify(_ expression: Expression) -> Expression {
+        switch expression {
+        case .number, .constant, .variable:
+            return expression
+        case .negate(let operand):
+            var product = product(of: simplify(operand))
+            product.coefficient = -product.coefficient
+            return product.expression
+        case .binary(.add, let left, let right):
+            return SumForm(simplify(left)).adding(SumForm(simplify(right))).expression
+        case .binary(.subtract, let left, let right):
+            return SumForm(simplify(left)).adding(SumForm(simplify(right)).negated).expression
+        case .binary(.multiply, let left, let right):
+            return product(of: simplify(left)).multiplied(by: product(of: simplify(right))).expression
+        case .binary(.divide, let left, let right):
+            let denominator = product(of: simplify(right))
+            guard let inverse = denominator.inverse else {
+                return .binary(.divide, simplify(left), simplify(right))
+            }
+            return product(of: simplify(left)).multiplied(by: inverse).expression
+        case .binary(.power, let base, let exponent):
+            return power(simplify(base), simplify(exponent))
+        case .builtin(let function, let argument):
+            return builtin(function, simplify(argument))
+        case .call(let name, let arguments):
+            return .call(name, arguments.map(simplify))
+        case .prime(let name, let order, let arguments):
+            return .prime(name, order: order, arguments.map(simplify))
+        case .derivative(let body, let variable, let order):
+            return .derivative(simplify(body), variable: variable, order: order)
+        }
+    }
+
+    // MARK: Powers and functions
+
+    func power(_ base: Expression, _ exponent: Expression) -> Expression {
+        if case .number(0) = exponent { return .number(1) }
+        if case .number(1) = exponent { return base }
+        if case .number(1) = base { return .number(1) }
+        if case .number(0) = base, let n = exponent.numberValue, n > 0 { return .number(0) }
+        if case .constant(.e) = base { return .builtin(.exp, exponent) }
+        let exponentCoefficient = Self.coefficient(of: exponent)
+        if case .rational(let n, 1)? = exponentCoefficient {
+            switch base {
+            case .binary(.multiply, _, _), .binary(.divide, _, _), .negate, .number:
+                if let raised = product(of: base).raised(to: n) { return raised.expression }
+            case .binary(.power, let innerBase, let innerExponent):
+                return power(innerBase, simplify(.binary(.multiply, innerExponent, exponent)))
+            default:
+                break
+            }
+        }
+        if let b = base.numberValue, let x = exponent.numberValue {
+            let value = Glibc.pow(b, x)
+            if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return .number(value) }
+        }
+        return .binary(.power, base, exponent)
+    }
+
+    func builtin(_ function: Builtin, _ argument: Expression) -> Expression {
+        if let value = argument.numberValue ?? Self.coefficient(of: argument)?.doubleValue,
+            let result = try? function.evaluate(value), (result * 4).rounded() == result * 4, abs(result) < 1e12
+        {
+            return .number(result)
+        }
+        switch (function, argument) {
+        case (.ln, .builtin(.exp, let inner)): return inner
+        case (.exp, .builtin(.ln, let inner)): return inner
+        case (.abs, .builtin(.abs, _)): return argument
+        default: return .builtin(function, argument)
+        }
+    }
+
+    /// The number an expression stands for when it is only a number or an exact fraction (`1/3`).
+    static func coefficient(of expression: Expression) -> Coefficient? {
+        switch expression {
+        case .number(let value): return Coefficient(value)
+        case .negate(let inner): return coefficient(of: inner).map { -$0 }
+        case .binary(.divide, let a, let b):
+            guard let p = coefficient(of: a), let q = coefficient(of: b), let inverse = q.reciprocal else { return nil }
+            return p * inverse
+        default: return nil
+        }
+    }
+
+    // MARK: Products
+
+    struct Factor: Hashable {
+        var base: Expression
+        var exponent: Expression
+    }
+
+    /// `coefficient × ∏ baseᵉˣᵖᵒⁿᵉⁿᵗ`, factors merged by base and kept in canonical order.
+    struct ProductForm {
+        var coefficient: Coefficient
+        var factors: [Factor]
+
+        var inverse: ProductForm? {
+            guard let reciprocal = coefficient.reciprocal else { return nil }
+            return ProductForm(
+                coefficient: reciprocal,
+                factors: factors.map { Factor(base: $0.base, exponent: Simplifier().simplify(.negate($0.exponent))) })
+        }
+
+        func raised(to n: Int) -> ProductForm? {
+            guard let raisedCoefficient = coefficient.power(n) else { return nil }
+            return ProductForm(
+                coefficient: raisedCoefficient,
+                factors: factors.map {
+                    Factor(base: $0.base, exponent: Simplifier().simplify(.binary(.multiply, $0.exponent, .number(Double(n)))))
+                })
+        }
+
+        func multiplied(by other: ProductForm) -> ProductForm {
+            var result = self
+            result.coefficient = coefficient * other.coefficient
+            for factor in other.factors {
+                if let index = result.factors.firstIndex(where: { $0.base == factor.base }) {
+                    let sum = Simplifier().simplify(.binary(.add, result.factors[index].exponent, factor.exponent))
+                    result.factors[index].exponent = sum
+                } else {
+                    result.factors.append(factor)
+                }
+            }
+            result.factors.removeAll { $0.exponent == .number(0) }
+            result.factors.sort(by: Simplifier.canonicalOrder)
+            return result
+        }
+
+        /// Numeric factor first, then constants, variables, and the rest from small to large;
+        /// factors with negative exponents go under the bar.
+        var expression: Expression {
+            if coefficient.isZero { return .number(0) }
+            var over: [Expression] = []
+            var under: [Expression] = []
+            for factor in factors {
+                if let exponent = Simplifier.coefficient(of: factor.exponent), exponent.isNegative {
+                    under.append(Simplifier.factorExpression(factor.base, (-exponent).expression))
+                } else {
+                    over.append(Simplifier.factorExpression(factor.base, factor.exponent))
+                }
+            }
+            let negative = coefficient.isNegative
+            let (numeratorCoefficient, denominatorCoefficient): (Coefficient, Coefficient) =
+                switch coefficient.magnitude {
+                case .rational(let p, let q): (.rational(p, 1), .rational(q, 1))
+                case .real(let value): (.real(value), .one)
+                }
+            if !denominatorCoefficient.isOne { under.insert(denominatorCoefficient.expression, at: 0) }
+            var numerator: Expression
+            if !numeratorCoefficient.isOne || over.isEmpty {
+                numerator = numeratorCoefficient.expression
+                if negative { numerator = .number(-numeratorCoefficient.doubleValue) }
+                for factor in over { numerator = .binary(.multiply, numerator, factor) }
+            } else {
+                numerator = negative ? .negate(over[0]) : over[0]
+                for factor in over.dropFirst() { numerator = .binary(.multiply, numerator, factor) }
+            }
+            guard let first = under.first else { return numerator }
+            let denominator = under.dropFirst().reduce(first) { .binary(.multiply, $0, $1) }
+            return .binary(.divide, numerator, denominator)
+        }
+    }
+
+    static func factorExpression(_ base: Expression, _ exponent: Expression) -> Expression {
+        if case .number(1) = exponent { return base }
+        if case .constant(.e) = base { return .builtin(.exp, exponent) }
+        return .binary(.power, base, exponent)
+    }
+
+    func product(of expression: Expression) -> ProductForm {
+        switch expression {
+        case .number(let value):
+            return ProductForm(coefficient: Coefficient(value), factors: [])
+        case .negate(let operand):
+            var form = product(of: operand)
+            form.coefficient = -form.coefficient
+            return form
+        case .binary(.multiply, let a, let b):
+            return product(of: a).multiplied(by: product(of: b))
+        case .binary(.divide, let a, let b):
+            if let inverse = product(of: b).inverse { return product(of: a).multiplied(by: inverse) }
+        case .binary(.power, let base, let exponent):
+            return ProductForm(coefficient: .one, factors: [Factor(base: base, exponent: exponent)])
+        case .builtin(.exp, let exponent):
+            return ProductForm(coefficient: .one, factors: [Factor(base: .constant(.e), exponent: exponent)])
+        default:
+            break
+        }
+        return ProductForm(coefficient: .one, factors: [Factor(base: expression, exponent: .number(1))])
+    }
+
+    static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
+        func rank(_ factor: Factor) -> Int {
+            switch factor.base {
+            case .number: 0
+            case .constant(.pi): 1
+            case .variable: 2
+            default: 3
+            }
+        }
+        let (ra, rb) = (rank(a), rank(b))
+        if ra != rb { return ra < rb }
+        if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
+        let (na, nb) = (a.base.nodeCount, b.base.nodeCount)
+        if na != nb { return na < nb }
+        return ExpressionPrinter.ascii.print(Factor.expression(a)) < ExpressionPrinter.ascii.print(Factor.expression(b))
+    }
+
+    // MARK: Sums
+
+    /// Terms in the order they first appeared; like terms (same factors) share one coefficient.
+    struct SumForm {
+        var terms: [(factors: [Factor], coefficient: Coefficient)] = []
+
+        init() {}
+
+        init(_ expression: Expression) {
+            switch expression {
+            case .binary(.add, let a, let b):
+                self = SumForm(a).adding(SumForm(b))
+            case .binary(.subtract, let a, let b):
+                self = SumForm(a).adding(SumForm(b).negated)
+            default:
+                let form = Simplifier().product(of: expression)
+                // A number times a sum, inside a sum, is multiplied out so that its terms can collect.
+                if form.factors.count == 1, form.factors[0].exponent == .number(1) {
+                    switch form.factors[0].base {
+                    case .binary(.add, _, _), .binary(.subtract, _, _):
+                        self = SumForm(form.factors[0].base).scaled(by: form.coefficient)
+                        return
+                    default: break
+                    }
+                }
+                terms = [(form.factors, form.coefficient)]
+            }
+        }
+
+        var negated: SumForm { scaled(by: .minusOne) }
+
+        func scaled(by factor: Coefficient) -> SumForm {
+            var result = self
+            for index in result.terms.indices { result.terms[index].coefficient = result.terms[index].coefficient * factor }
+            return result
+        }
+
+        func adding(_ other: SumForm) -> SumForm {
+            var result = self
+            for term in other.terms {
+                if let index = result.terms.firstIndex(where: { $0.factors == term.factors }) {
+                    result.terms[index].coefficient = result.terms[index].coefficient + term.coefficient
+                } else {
+                    result.terms.append(term)
+                }
+            }
+            return result
+        }
+
+        var expression: Expression {
+            let kept = terms.filter { !$0.coefficient.isZero }
+            guard let first = kept.first else { return .number(0) }
+            var sum = ProductForm(coefficient: first.coefficient, factors: first.factors).expression
+            for term in kept.dropFirst() {
+                if term.coefficient.isNegative {
+                    sum = .binary(.subtract, sum, ProductForm(coefficient: -term.coefficient, factors: term.factors).expression)
+                } else {
+                    sum = .binary(.add, sum, ProductForm(coefficient: term.coefficient, factors: term.factors).expression)
+                }
+            }
+            return sum
+        }
+    }
+}
+
+extension Simplifier.Factor {
+    static func expression(_ factor: Simplifier.Factor) -> Expression {
+        Simplifier.factorExpression(factor.base, factor.exponent)
+    }
+}

@@ -1,0 +1,275 @@
+import CalculusLanguage
+
+/// Symbolic differentiation that records its steps as it goes (never reconstructed afterwards).
+/// Each operation's rule is here once; each built-in's derivative comes from the built-ins table.
+public struct SymbolicDifferentiator: Differentiator, Sendable {
+    public var isInterrupted: @Sendable () -> Bool
+    /// Results larger than this many nodes end in a `LimitError` rather than exhausting memory.
+    public var maximumResultSize: Int
+
+    public init(isInterrupted: @escaping @Sendable () -> Bool = { false }, maximumResultSize: Int = 2_000_000) {
+        self.isInterrupted = isInterrupted
+        self.maximumResultSize = maximumResultSize
+    }
+
+    public func differentiate(_ expression: Expression, variable: String, order: Int) throws(CalculusError) -> Expression {
+        try derivation(of: expression, variable: variable, order: order).result
+    }
+
+    /// The derivative of order `order` with every step, each order followed by its simplification.
+    public func derivation(of expression: Expression, variable: String, order: Int) throws(CalculusError) -> Derivation {
+        var current = expression
+        var steps: [DerivativeStep] = []
+        let simplifier = Simplifier()
+        for _ in 0..<order {
+            var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier)
+            let (step, simplified) = try run.derive(current)
+            steps.append(step)
+            if step.result != simplified {
+                steps.append(DerivativeStep(
+                    rule: .simplify, expression: step.result, result: simplified, substeps: [], chain: nil, variable: variable))
+            }
+            if simplified.nodeCount > maximumResultSize {
+                throw CalculusError(.limit, "the derivative has more than \(maximumResultSize) terms")
+            }
+            current = simplified
+        }
+        return Derivation(expression: expression, variable: variable, order: order, result: current, steps: steps)
+    }
+
+    /// One differentiation pass over one expression.
+    struct Run {
+        let variable: String
+        let isInterrupted: @Sendable () -> Bool
+        let simplifier: Simplifier
+        var visited = 0
+
+        init(variable: String, isInterrupted: @escaping @Sendable () -> Bool, simplifier: Simplifier) {
+            self.variable = variable
+            self.isInterrupted = isInterrupted
+            self.simplifier = simplifier
+        }
+
+        private func step(
+            _ rule: DerivativeStep.Rule, _ expression: Expression, _ result: Expression, _ substeps: [DerivativeStep] = [],
+            chain: DerivativeStep.ChainParts? = nil
+        ) -> DerivativeStep {
+            DerivativeStep(rule: rule, expression: expression, result: result, substeps: substeps, chain: chain, variable: variable)
+        }
+
+        private func dependsOnVariable(_ expression: Expression) -> Bool {
+            var found = false
+            expression.visit { node in
+                if !found, case .variable(let name) = node, name == variable { found = true }
+            }
+            return found
+        }
+
+        /// The step that differentiates `expression`, and its result simplified.
+        mutating func derive(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
+            visited += 1
+            if visited & 255 == 0, isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            guard dependsOnVariable(expression) else {
+                if expression.containsDerivative || !expression.calledFunctions.isEmpty {
+                    return try deriveSpecial(expression)
+                }
+                return (step(.constant, expression, .number(0)), .number(0))
+            }
+            switch expression {
+            case .variable:
+                return (step(.power, expression, .number(1)), .number(1))
+            case .negate(let operand):
+                let (inner, derivative) = try derive(operand)
+                let raw = Expression.negate(derivative)
+                return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
+            case .binary(.add, _, _), .binary(.subtract, _, _):
+                return try deriveSum(expression)
+            case .binary(.multiply, _, _):
+                return try deriveProduct(expression)
+            case .binary(.divide, let numerator, let denominator):
+                if !dependsOnVariable(denominator) {
+                    let (inner, derivative) = try derive(numerator)
+                    let raw = Expression.binary(.divide, derivative, denominator)
+                    return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
+                }
+                let (top, topDerivative) = try derive(numerator)
+                let (bottom, bottomDerivative) = try derive(denominator)
+                let raw = Expression.binary(
+                    .divide,
+                    .binary(.subtract, .binary(.multiply, topDerivative, denominator), .binary(.multiply, numerator, bottomDerivative)),
+                    .binary(.power, denominator, .number(2)))
+                return (step(.quotient, expression, raw, [top, bottom]), simplifier.simplify(raw))
+            case .binary(.power, let base, let exponent):
+                return try derivePower(expression, base, exponent)
+            case .builtin(let function, let argument):
+                let rule = DerivativeStep.Rule(rawValue: function.ruleName) ?? .constant
+                let placeholder = placeholderName(for: expression)
+                return try applyOuter(
+                    expression, argument, rule: rule, outer: .builtin(function, .variable(placeholder)),
+                    outerDerivative: function.derivative(at: .variable(placeholder)), placeholder: placeholder)
+            case .call, .prime, .derivative:
+                return try deriveSpecial(expression)
+            case .number, .constant:
+                return (step(.constant, expression, .number(0)), .number(0))
+            }
+        }
+
+        /// A nested derivative is taken first; user functions must have been written out before.
+        private mutating func deriveSpecial(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
+            switch expression {
+            case .derivative(let body, let innerVariable, let order):
+                let inner = try SymbolicDifferentiator(isInterrupted: isInterrupted)
+                    .differentiate(body, variable: innerVariable, order: order)
+                return try derive(inner)
+            case .call(let name, _), .prime(let name, _, _):
+                throw CalculusError(.name, "unknown function \(name)", symbol: name)
+            default:
+                // Contains a derivative or call somewhere inside: write those out, then differentiate.
+                var failure: CalculusError?
+                let written = expression.transformed { node in
+                    guard failure == nil else { return node }
+                    switch node {
+                    case .derivative(let body, let innerVariable, let order):
+                        do {
+                            return try SymbolicDifferentiator(isInterrupted: isInterrupted)
+                                .differentiate(body, variable: innerVariable, order: order)
+                        } catch {
+                            failure = error as? CalculusError
+                            return node
+                        }
+                    case .call(let name, _), .prime(let name, _, _):
+                        failure = CalculusError(.name, "unknown function \(name)", symbol: name)
+                        return node
+                    default:
+                        return nil
+                    }
+                }
+                if let failure { throw failure }
+                return try derive(written)
+            }
+        }
+
+        private func placeholderName(for expression: Expression) -> String {
+            let used = Set(expression.freeVariables)
+            return ["u", "v", "t", "s", "ξ"].first { !used.contains($0) && $0 != variable } ?? "u"
+        }
+
+        /// `f(g(x))`: the direct rule when `g(x)` is the variable itself, else the chain rule.
+        private mutating func applyOuter(
+            _ expression: Expression, _ inner: Expression, rule: DerivativeStep.Rule, outer: Expression,
+            outerDerivative: Expression, placeholder: String
+        ) throws(CalculusError) -> (DerivativeStep, Expression) {
+            let readableOuterDerivative = simplifier.simplify(outerDerivative)
+            if case .variable(let name) = inner, name == variable {
+                let raw = readableOuterDerivative.substituting([placeholder: inner])
+                return (step(rule, expression, raw), simplifier.simplify(raw))
+            }
+            let outerStep = DerivativeStep(
+                rule: rule, expression: outer, result: readableOuterDerivative, substeps: [], chain: nil, variable: placeholder)
+            let atInner = simplifier.simplify(readableOuterDerivative.substituting([placeholder: inner]))
+            let (innerStep, innerDerivative) = try derive(inner)
+            let raw = Expression.binary(.multiply, atInner, innerDerivative)
+            let parts = DerivativeStep.ChainParts(
+                outer: outer, inner: inner, outerDerivative: readableOuterDerivative, outerAtInner: atInner,
+                innerDerivative: innerDerivative, placeholder: placeholder)
+            return (step(.chain, expression, raw, [outerStep, innerStep], chain: parts), simplifier.simplify(raw))
+        }
+
+        private mutating func derivePower(
+            _ expression: Expression, _ base: Expression, _ exponent: Expression
+        ) throws(CalculusError) -> (DerivativeStep, Expression) {
+            let placeholder = placeholderName(for: expression)
+            let u = Expression.variable(placeholder)
+            switch (dependsOnVariable(base), dependsOnVariable(exponent)) {
+            case (true, false):
+                // d/du uⁿ = n·uⁿ⁻¹
+                let lowered = simplifier.simplify(.binary(.subtract, exponent, .number(1)))
+                return try applyOuter(
+                    expression, base, rule: .power, outer: .binary(.power, u, exponent),
+                    outerDerivative: .binary(.multiply, exponent, .binary(.power, u, lowered)), placeholder: placeholder)
+            case (false, true):
+                // d/du aᵘ = aᵘ·ln(a)
+                return try applyOuter(
+                    expression, exponent, rule: .exp, outer: .binary(.power, base, u),
+                    outerDerivative: .binary(.multiply, .binary(.power, base, u), .builtin(.ln, base)), placeholder: placeholder)
+            default:
+                // Logarithmic differentiation: y = f^g, ln(y) = g·ln(f), y′ = y·(g·ln(f))′.
+                let logarithm = Expression.binary(.multiply, exponent, .builtin(.ln, base))
+                let (inner, derivative) = try derive(logarithm)
+                let raw = Expression.binary(.multiply, expression, derivative)
+                return (step(.generalPower, expression, raw, [inner]), simplifier.simplify(raw))
+            }
+        }
+
+        private mutating func deriveSum(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
+            // Flatten the whole chain of + and - into one sum step (no recursion on long sums).
+            var terms: [(negative: Bool, term: Expression)] = []
+            var pending: [(Bool, Expression)] = [(false, expression)]
+            while let (negative, node) = pending.popLast() {
+                switch node {
+                case .binary(.add, let a, let b): pending.append((negative, b)); pending.append((negative, a))
+                case .binary(.subtract, let a, let b): pending.append((!negative, b)); pending.append((negative, a))
+                default: terms.append((negative, node))
+                }
+            }
+            var substeps: [DerivativeStep] = []
+            var raw: Expression?
+            for (negative, term) in terms {
+                let (termStep, derivative) = try derive(term)
+                substeps.append(termStep)
+                if let sum = raw {
+                    raw = .binary(negative ? .subtract : .add, sum, derivative)
+                } else {
+                    raw = negative ? .negate(derivative) : derivative
+                }
+            }
+            let result = raw ?? .number(0)
+            return (step(.sum, expression, result, substeps), simplifier.simplify(result))
+        }
+
+        private mutating func deriveProduct(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
+            var factors: [Expression] = []
+            var pending = [expression]
+            while let node = pending.popLast() {
+                if case .binary(.multiply, let a, let b) = node {
+                    pending.append(b)
+                    pending.append(a)
+                } else {
+                    factors.append(node)
+                }
+            }
+            let constants = factors.filter { !dependsOnVariable($0) }
+            let variables = factors.filter(dependsOnVariable)
+            let constant: Expression? = constants.isEmpty ? nil : constants.dropFirst().reduce(constants[0]) { .binary(.multiply, $0, $1) }
+            func scaled(_ value: Expression) -> Expression {
+                constant.map { .binary(.multiply, $0, value) } ?? value
+            }
+            if variables.count == 1 {
+                let (inner, derivative) = try derive(variables[0])
+                let raw = scaled(derivative)
+                return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
+            }
+            // (f₁·f₂·…·fₙ)′ = Σᵢ fᵢ′·∏ⱼ≠ᵢ fⱼ
+            var substeps: [DerivativeStep] = []
+            var terms: [Expression] = []
+            for index in variables.indices {
+                let (inner, derivative) = try derive(variables[index])
+                substeps.append(inner)
+                var term = derivative
+                for other in variables.indices where other != index {
+                    term = .binary(.multiply, term, variables[other])
+                }
+                terms.append(term)
+            }
+            let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
+            let raw = scaled(constants.isEmpty ? sum : sum)
+            let rule: DerivativeStep.Rule = .product
+            if constants.isEmpty {
+                return (step(rule, expression, raw, substeps), simplifier.simplify(raw))
+            }
+            let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
+            let inner = step(.product, productOfVariables, sum, substeps)
+            return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
+        }
+    }
+}
