@@ -183,9 +183,9 @@ public enum DerivativeRenderer {
         if step.rule == .generalPower, let logarithmStep = step.substeps.first {
             return [
                 "\(indent)\(number) **general power rule** (logarithmic differentiation): $y = \(latex.print(step.expression))$",
-                "\(inner)- $\ln y = \(latex.print(logarithmStep.expression))$, so $\frac{y'}{y} = \(latexDerivative(logarithmStep))$:",
+                "\(inner)- $\\ln y = \(latex.print(logarithmStep.expression))$, so $\\frac{y'}{y} = \(latexDerivative(logarithmStep))$:",
             ] + markdownLines(logarithmStep, number: "1.", indent: inner + "   ") + [
-                "\(inner)- $y' = y\cdot\left(\(latex.print(logarithmStep.result))\right) = \(latex.print(step.result))$",
+                "\(inner)- $y' = y\\cdot\\left(\(latex.print(logarithmStep.result))\\right) = \(latex.print(step.result))$",
             ]
         }
         var lines = ["\(indent)\(number) **\(ruleName(step))**: $\(latexDerivative(step)) = \(latex.print(step.result))$"]
