@@ -66,7 +66,7 @@ let package = Package(
         // Speed figures for benchmarks/run.sh (not a test: speed goals are measured, not asserted).
         .executableTarget(
             name: "calculus-bench",
-            dependencies: ["CalculusLanguage", "CalculusSession", "Threads"],
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Threads"],
             path: "benchmarks/swift"
         ),
         .testTarget(

@@ -174,7 +174,8 @@ public final class Session {
         let known = environment.values.merging(given) { $1 }
         var value: Double?
         if derivation.result.freeVariables.allSatisfy({ known[$0] != nil }) {
-            value = try base.evaluate(derivation.result)
+            // Asked for with `at`, a fault is the answer; otherwise the value is only a courtesy.
+            value = assignments.isEmpty ? try? base.evaluate(derivation.result) : try base.evaluate(derivation.result)
         } else if !assignments.isEmpty {
             let missing = derivation.result.freeVariables.first { known[$0] == nil } ?? ""
             throw CalculusError(.name, "\(missing) has no value; give it too, as in at \(missing) = 1", symbol: missing)

@@ -102,8 +102,8 @@ public enum DerivativeRenderer {
             return [
                 "\(indent)\(number) general power rule (logarithmic differentiation): y = \(plain.print(step.expression))",
                 "\(inner)ln(y) = \(plain.print(logarithmStep.expression)), so y′/y = \(derivativeText(logarithmStep)):",
-            ] + stepLines(logarithmStep, number: "•", indent: inner + "  ") + [
-                "\(inner)y′ = y·(\(plain.print(logarithmStep.result))) = \(plain.print(step.result))",
+            ] + step.substeps.flatMap { stepLines($0, number: "•", indent: inner + "  ") } + [
+                "\(inner)y′ = y·(\(plain.print(step.substeps.last!.result))) = \(plain.print(step.result))",
             ]
         }
         var lines = ["\(indent)\(number) \(ruleName(step)): \(derivativeText(step)) = \(plain.print(step.result))"]
@@ -184,8 +184,8 @@ public enum DerivativeRenderer {
             return [
                 "\(indent)\(number) **general power rule** (logarithmic differentiation): $y = \(latex.print(step.expression))$",
                 "\(inner)- $\\ln y = \(latex.print(logarithmStep.expression))$, so $\\frac{y'}{y} = \(latexDerivative(logarithmStep))$:",
-            ] + markdownLines(logarithmStep, number: "1.", indent: inner + "   ") + [
-                "\(inner)- $y' = y\\cdot\\left(\(latex.print(logarithmStep.result))\\right) = \(latex.print(step.result))$",
+            ] + step.substeps.enumerated().flatMap { markdownLines($1, number: "\($0 + 1).", indent: inner + "   ") } + [
+                "\(inner)- $y' = y\\cdot\\left(\(latex.print(step.substeps.last!.result))\\right) = \(latex.print(step.result))$",
             ]
         }
         var lines = ["\(indent)\(number) **\(ruleName(step))**: $\(latexDerivative(step)) = \(latex.print(step.result))$"]

@@ -21,12 +21,20 @@ public struct Simplifier: Sendable {
             var product = product(of: simplify(operand))
             product.coefficient = -product.coefficient
             return product.expression
-        case .binary(.add, let left, let right):
-            return SumForm(simplify(left)).adding(SumForm(simplify(right))).expression
-        case .binary(.subtract, let left, let right):
-            return SumForm(simplify(left)).adding(SumForm(simplify(right)).negated).expression
-        case .binary(.multiply, let left, let right):
-            return product(of: simplify(left)).multiplied(by: product(of: simplify(right))).expression
+        case .binary(.add, _, _), .binary(.subtract, _, _):
+            // A long sum is a deep left-leaning tree: walk its terms in a loop, not by recursion.
+            var sum = SumForm()
+            for (negative, term) in Self.terms(of: expression) {
+                let form = SumForm(simplify(term))
+                sum.add(negative ? form.negated : form)
+            }
+            return sum.expression
+        case .binary(.multiply, _, _):
+            var product = ProductForm(coefficient: .one, factors: [])
+            for factor in Self.factors(of: expression) {
+                product = product.multiplied(by: self.product(of: simplify(factor)))
+            }
+            return product.expression
         case .binary(.divide, let left, let right):
             let denominator = product(of: simplify(right))
             guard let inverse = denominator.inverse else {
@@ -44,6 +52,41 @@ public struct Simplifier: Sendable {
         case .derivative(let body, let variable, let order):
             return .derivative(simplify(body), variable: variable, order: order)
         }
+    }
+
+    /// The terms of a chain of `+` and `-`, each with its sign, in order.
+    static func terms(of expression: Expression) -> [(negative: Bool, term: Expression)] {
+        var terms: [(Bool, Expression)] = []
+        var pending: [(Bool, Expression)] = [(false, expression)]
+        while let (negative, node) = pending.popLast() {
+            switch node {
+            case .binary(.add, let a, let b): pending.append((negative, b)); pending.append((negative, a))
+            case .binary(.subtract, let a, let b): pending.append((!negative, b)); pending.append((negative, a))
+            default: terms.append((negative, node))
+            }
+        }
+        return terms
+    }
+
+    /// The factors of a chain of `*`, in order.
+    static func factors(of expression: Expression) -> [Expression] {
+        var factors: [Expression] = []
+        var pending = [expression]
+        while let node = pending.popLast() {
+            if case .binary(.multiply, let a, let b) = node {
+                pending.append(b)
+                pending.append(a)
+            } else {
+                factors.append(node)
+            }
+        }
+        return factors
+    }
+
+    /// The product of two expressions that are already simplified: only the top level is merged,
+    /// so a chain of thousands of layers costs no more per layer than its new factor.
+    public func multiplySimplified(_ a: Expression, _ b: Expression) -> Expression {
+        product(of: a).multiplied(by: product(of: b)).expression
     }
 
     // MARK: Powers and functions
@@ -191,8 +234,10 @@ public struct Simplifier: Sendable {
             var form = product(of: operand)
             form.coefficient = -form.coefficient
             return form
-        case .binary(.multiply, let a, let b):
-            return product(of: a).multiplied(by: product(of: b))
+        case .binary(.multiply, _, _):
+            return Self.factors(of: expression).reduce(ProductForm(coefficient: .one, factors: [])) {
+                $0.multiplied(by: product(of: $1))
+            }
         case .binary(.divide, let a, let b):
             if let inverse = product(of: b).inverse { return product(of: a).multiplied(by: inverse) }
         case .binary(.power, let base, let exponent):
@@ -204,6 +249,9 @@ public struct Simplifier: Sendable {
         }
         return ProductForm(coefficient: .one, factors: [Factor(base: expression, exponent: .number(1))])
     }
+
+    static let factorOrder: [Builtin] = [.sin, .cos, .sec, .csc, .tan, .cot]
+        + Builtin.allCases.filter { ![.sin, .cos, .sec, .csc, .tan, .cot].contains($0) }
 
     static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
         func rank(_ factor: Factor) -> Int {
@@ -217,9 +265,15 @@ public struct Simplifier: Sendable {
         let (ra, rb) = (rank(a), rank(b))
         if ra != rb { return ra < rb }
         if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
-        let (na, nb) = (a.base.nodeCount, b.base.nodeCount)
+        // Smaller first (counted only up to a bound, so that ordering deep factors stays cheap).
+        let (na, nb) = (a.base.nodeCount(upTo: 48), b.base.nodeCount(upTo: 48))
         if na != nb { return na < nb }
-        return ExpressionPrinter.ascii.print(Factor.expression(a)) < ExpressionPrinter.ascii.print(Factor.expression(b))
+        // Same size: built-ins in the order books write them: `sin(x)·cos(x)`, `sec(x)·tan(x)`, `csc(x)·cot(x)`.
+        if case .builtin(let f, _) = a.base, case .builtin(let g, _) = b.base, f != g {
+            return Self.factorOrder.firstIndex(of: f)! < Self.factorOrder.firstIndex(of: g)!
+        }
+        if a.base != b.base { return a.base.structurallyPrecedes(b.base) }
+        return a.exponent.structurallyPrecedes(b.exponent)
     }
 
     // MARK: Sums
@@ -227,15 +281,20 @@ public struct Simplifier: Sendable {
     /// Terms in the order they first appeared; like terms (same factors) share one coefficient.
     struct SumForm {
         var terms: [(factors: [Factor], coefficient: Coefficient)] = []
+        /// Where each term's factors stand in `terms`, so collecting is linear in the number of terms.
+        private var positions: [[Factor]: Int] = [:]
 
         init() {}
 
         init(_ expression: Expression) {
             switch expression {
-            case .binary(.add, let a, let b):
-                self = SumForm(a).adding(SumForm(b))
-            case .binary(.subtract, let a, let b):
-                self = SumForm(a).adding(SumForm(b).negated)
+            case .binary(.add, _, _), .binary(.subtract, _, _):
+                var sum = SumForm()
+                for (negative, term) in Simplifier.terms(of: expression) {
+                    let form = SumForm(term)
+                    sum.add(negative ? form.negated : form)
+                }
+                self = sum
             default:
                 let form = Simplifier().product(of: expression)
                 // A number times a sum, inside a sum, is multiplied out so that its terms can collect.
@@ -248,6 +307,7 @@ public struct Simplifier: Sendable {
                     }
                 }
                 terms = [(form.factors, form.coefficient)]
+                positions = [form.factors: 0]
             }
         }
 
@@ -261,14 +321,19 @@ public struct Simplifier: Sendable {
 
         func adding(_ other: SumForm) -> SumForm {
             var result = self
+            result.add(other)
+            return result
+        }
+
+        mutating func add(_ other: SumForm) {
             for term in other.terms {
-                if let index = result.terms.firstIndex(where: { $0.factors == term.factors }) {
-                    result.terms[index].coefficient = result.terms[index].coefficient + term.coefficient
+                if let index = positions[term.factors] {
+                    terms[index].coefficient = terms[index].coefficient + term.coefficient
                 } else {
-                    result.terms.append(term)
+                    positions[term.factors] = terms.count
+                    terms.append(term)
                 }
             }
-            return result
         }
 
         var expression: Expression {

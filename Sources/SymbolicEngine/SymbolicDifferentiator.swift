@@ -17,7 +17,18 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
     }
 
     /// The derivative of order `order` with every step, each order followed by its simplification.
+    /// The most layers of function inside function (`sin(cos(tan(…)))`) differentiated symbolically.
+    /// Each layer's chain step carries the whole derivative below it, so time grows with the cube of
+    /// the depth (about 0.2 s at 100 layers); deeper compositions are a `LimitError`, not a hang.
+    public static let maximumCompositionDepth = 120
+
     public func derivation(of expression: Expression, variable: String, order: Int) throws(CalculusError) -> Derivation {
+        let depth = Self.compositionDepth(of: expression)
+        if depth > Self.maximumCompositionDepth {
+            throw CalculusError(
+                .limit,
+                "the expression nests \(depth) functions inside each other; symbolic derivatives stop at \(Self.maximumCompositionDepth)")
+        }
         var current = expression
         var steps: [DerivativeStep] = []
         let simplifier = Simplifier()
@@ -35,6 +46,26 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             current = simplified
         }
         return Derivation(expression: expression, variable: variable, order: order, result: current, steps: steps)
+    }
+
+    /// Layers of functions and powers on the deepest path (sums and products do not count).
+    static func compositionDepth(of expression: Expression) -> Int {
+        var deepest = 0
+        var pending: [(Expression, Int)] = [(expression, 0)]
+        while let (node, layers) = pending.popLast() {
+            deepest = max(deepest, layers)
+            switch node {
+            case .number, .constant, .variable: break
+            case .negate(let operand): pending.append((operand, layers))
+            case .binary(.power, let base, let exponent): pending.append((base, layers + 1)); pending.append((exponent, layers + 1))
+            case .binary(.divide, let a, let b): pending.append((a, layers)); pending.append((b, layers + 1))
+            case .binary(_, let a, let b): pending.append((a, layers)); pending.append((b, layers))
+            case .builtin(_, let argument): pending.append((argument, layers + 1))
+            case .call(_, let arguments), .prime(_, _, let arguments): pending.append(contentsOf: arguments.map { ($0, layers + 1) })
+            case .derivative(let body, _, _): pending.append((body, layers + 1))
+            }
+        }
+        return deepest
     }
 
     /// One differentiation pass over one expression.
@@ -172,7 +203,8 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             let parts = DerivativeStep.ChainParts(
                 outer: outer, inner: inner, outerDerivative: readableOuterDerivative, outerAtInner: atInner,
                 innerDerivative: innerDerivative, placeholder: placeholder)
-            return (step(.chain, expression, raw, [outerStep, innerStep], chain: parts), simplifier.simplify(raw))
+            return (step(.chain, expression, raw, [outerStep, innerStep], chain: parts),
+                    simplifier.multiplySimplified(atInner, innerDerivative))
         }
 
         private mutating func derivePower(
@@ -196,8 +228,10 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 // Logarithmic differentiation: y = f^g, ln(y) = g·ln(f), y′ = y·(g·ln(f))′.
                 let logarithm = Expression.binary(.multiply, exponent, .builtin(.ln, base))
                 let (inner, derivative) = try derive(logarithm)
+                var substeps = [inner]
+                if inner.result != derivative { substeps.append(step(.simplify, inner.result, derivative)) }
                 let raw = Expression.binary(.multiply, expression, derivative)
-                return (step(.generalPower, expression, raw, [inner]), simplifier.simplify(raw))
+                return (step(.generalPower, expression, raw, substeps), simplifier.simplify(raw))
             }
         }
 

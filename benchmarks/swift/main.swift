@@ -1,6 +1,7 @@
 // calculus-bench: speed figures of the engines, printed as JSON lines so that the Python driver
 // (benchmarks/run.sh) can put them beside their peers' (SymPy, micrograd) measured in the same run.
 import CalculusLanguage
+import SymbolicEngine
 import Threads
 
 #if canImport(Glibc)
@@ -60,8 +61,34 @@ func benchmarkParsePrint() throws {
     ])
 }
 
+/// The symbolic rows, each the same input SymPy gets in benchmarks/symbolic_bench.py.
+let symbolicRows: [(String, String)] = [
+    ("seed (3x+1)^2", "(3x+1)^2"), ("seed sin(x^2)", "sin(x^2)"), ("seed sin(cos x)", "sin(cos(x))"),
+    ("seed e^(2x)", "e^(2x)"), ("seed sigmoid(x)", "sigmoid(x)"), ("seed (2x+1)^3", "(2x+1)^3"), ("seed e^(x^2)", "e^(x^2)"),
+    ("50-deep nest", String(repeating: "sin(", count: 50) + "x" + String(repeating: ")", count: 50)),
+    ("30-factor product", (1...30).map { "(x + \($0))" }.joined(separator: "*")),
+    ("200-term sum", (1...200).map { "\($0)*x^\($0 % 7 + 1)*sin(\($0)*x)" }.joined(separator: " + ")),
+]
+
+func benchmarkSymbolic(_ only: String?) throws {
+    for (name, source) in symbolicRows where only == nil || name == only {
+        let expression = try Parser.parseExpression(source)
+        let differentiator = SymbolicDifferentiator()
+        let seconds = try measure(seconds: 0.5) { _ = try differentiator.derivation(of: expression, variable: "x", order: 1) }
+        report(["benchmark": "\"symbolic\"", "name": "\"\(name)\"", "seconds": "\(seconds)"])
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
+    if which == "symbolic" || which == "all" { try benchmarkSymbolic(nil) }
+    if which == "deep" {
+        let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
+        let expression = try Parser.parseExpression(String(repeating: "sin(", count: depth) + "x" + String(repeating: ")", count: depth))
+        let start = now()
+        let derivation = try SymbolicDifferentiator().derivation(of: expression, variable: "x", order: 1)
+        report(["benchmark": "\"deep\"", "depth": "\(depth)", "seconds": "\(now() - start)", "nodes": "\(derivation.result.nodeCount)"])
+    }
 }

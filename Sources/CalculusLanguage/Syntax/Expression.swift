@@ -44,6 +44,16 @@ public enum MathConstant: String, Hashable, Sendable, CaseIterable {
 
 public enum BinaryOperator: Hashable, Sendable {
     case add, subtract, multiply, divide, power
+
+    var rank: Int {
+        switch self {
+        case .add: 0
+        case .subtract: 1
+        case .multiply: 2
+        case .divide: 3
+        case .power: 4
+        }
+    }
 }
 
 extension Expression {
@@ -76,6 +86,70 @@ extension Expression {
         var count = 0
         visit { _ in count += 1 }
         return count
+    }
+
+    /// The number of nodes, counting no further than `limit` (cheap on deep expressions).
+    public func nodeCount(upTo limit: Int) -> Int {
+        var count = 0
+        var stack: [Expression] = [self]
+        while let node = stack.popLast(), count < limit {
+            count += 1
+            switch node {
+            case .number, .constant, .variable: break
+            case .negate(let operand): stack.append(operand)
+            case .binary(_, let left, let right): stack.append(right); stack.append(left)
+            case .builtin(_, let argument): stack.append(argument)
+            case .call(_, let arguments), .prime(_, _, let arguments): stack.append(contentsOf: arguments)
+            case .derivative(let body, _, _): stack.append(body)
+            }
+        }
+        return count
+    }
+
+    /// A total order on expressions that decides at the first difference, walking both trees
+    /// together without recursion (usually after a node or two).
+    public func structurallyPrecedes(_ other: Expression) -> Bool {
+        var pairs: [(Expression, Expression)] = [(self, other)]
+        while let (a, b) = pairs.popLast() {
+            let (ka, kb) = (a.kindRank, b.kindRank)
+            if ka != kb { return ka < kb }
+            switch (a, b) {
+            case (.number(let x), .number(let y)): if x != y { return x < y }
+            case (.constant(let x), .constant(let y)): if x != y { return x.rawValue < y.rawValue }
+            case (.variable(let x), .variable(let y)): if x != y { return x < y }
+            case (.negate(let x), .negate(let y)): pairs.append((x, y))
+            case (.binary(let o, let x1, let x2), .binary(let p, let y1, let y2)):
+                if o != p { return o.rank < p.rank }
+                pairs.append((x2, y2)); pairs.append((x1, y1))
+            case (.builtin(let f, let x), .builtin(let g, let y)):
+                if f != g { return Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! }
+                pairs.append((x, y))
+            case (.call(let f, let xs), .call(let g, let ys)), (.prime(let f, _, let xs), .prime(let g, _, let ys)):
+                if f != g { return f < g }
+                if xs.count != ys.count { return xs.count < ys.count }
+                for (x, y) in zip(xs, ys).reversed() { pairs.append((x, y)) }
+            case (.derivative(let x, let v, let m), .derivative(let y, let w, let n)):
+                if v != w { return v < w }
+                if m != n { return m < n }
+                pairs.append((x, y))
+            default: break
+            }
+        }
+        return false
+    }
+
+    private var kindRank: Int {
+        switch self {
+        case .number: 0
+        case .constant: 1
+        case .variable: 2
+        case .negate: 3
+        case .binary: 4
+        case .builtin: 5
+        case .call: 6
+        case .prime: 7
+        case .derivative: 8
+        }
     }
 
     /// Calls `body` on every node, parents before children, without recursion
