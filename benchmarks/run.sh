@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every speed figure, each measured beside its peer in the same run:
 #   kernel: calculus-kernel vs ipykernel vs a bare pyzmq signed echo (startup, round trip, memory);
-#   language: parse + print throughput of a 10,000-node expression.
+#   language: parse + print throughput of a 10,000-node expression;
+#   symbolic: derivatives of the seeds, a 50-deep nest, a 30-factor product, a 200-term sum vs sympy.diff.
 # Usage: benchmarks/run.sh [--rounds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,5 @@ echo "== kernel"
 .venv/bin/python benchmarks/kernel_bench.py "$@"
 echo "== language"
 .build/release/calculus-bench parse
+echo "== symbolic"
+.venv/bin/python benchmarks/symbolic_bench.py .build/release/calculus-bench

@@ -32,8 +32,9 @@ public struct Simplifier: Sendable {
         case .binary(.multiply, _, _):
             var product = ProductForm(coefficient: .one, factors: [])
             for factor in Self.factors(of: expression) {
-                product = product.multiplied(by: self.product(of: simplify(factor)))
+                product.multiply(by: self.product(of: simplify(factor)))
             }
+            product.normalize()
             return product.expression
         case .binary(.divide, let left, let right):
             let denominator = product(of: simplify(right))
@@ -171,18 +172,34 @@ public struct Simplifier: Sendable {
 
         func multiplied(by other: ProductForm) -> ProductForm {
             var result = self
-            result.coefficient = coefficient * other.coefficient
+            result.multiply(by: other)
+            result.normalize()
+            return result
+        }
+
+        /// Merges `other` in; call `normalize()` once after the last merge.
+        mutating func multiply(by other: ProductForm) {
+            coefficient = coefficient * other.coefficient
             for factor in other.factors {
-                if let index = result.factors.firstIndex(where: { $0.base == factor.base }) {
-                    let sum = Simplifier().simplify(.binary(.add, result.factors[index].exponent, factor.exponent))
-                    result.factors[index].exponent = sum
+                if let index = factors.firstIndex(where: { $0.base == factor.base }) {
+                    factors[index].exponent = Simplifier().simplify(.binary(.add, factors[index].exponent, factor.exponent))
                 } else {
-                    result.factors.append(factor)
+                    factors.append(factor)
                 }
             }
-            result.factors.removeAll { $0.exponent == .number(0) }
-            result.factors.sort(by: Simplifier.canonicalOrder)
-            return result
+        }
+
+        /// Drops factors raised to 0 and puts the rest in canonical order.
+        mutating func normalize() {
+            factors.removeAll { $0.exponent == .number(0) }
+            guard factors.count > 1 else { return }
+            // Compute each factor's cheap sort keys once, then sort.
+            let keyed = factors.map { (factor: $0, rank: Simplifier.rank($0), size: $0.base.nodeCount(upTo: 48)) }
+            factors = keyed.sorted { a, b in
+                if a.rank != b.rank { return a.rank < b.rank }
+                if a.size != b.size, a.rank != 2 { return a.size < b.size }
+                return Simplifier.canonicalOrder(a.factor, b.factor)
+            }.map(\.factor)
         }
 
         /// Numeric factor first, then constants, variables, and the rest from small to large;
@@ -235,9 +252,10 @@ public struct Simplifier: Sendable {
             form.coefficient = -form.coefficient
             return form
         case .binary(.multiply, _, _):
-            return Self.factors(of: expression).reduce(ProductForm(coefficient: .one, factors: [])) {
-                $0.multiplied(by: product(of: $1))
-            }
+            var form = ProductForm(coefficient: .one, factors: [])
+            for factor in Self.factors(of: expression) { form.multiply(by: product(of: factor)) }
+            form.normalize()
+            return form
         case .binary(.divide, let a, let b):
             if let inverse = product(of: b).inverse { return product(of: a).multiplied(by: inverse) }
         case .binary(.power, let base, let exponent):
@@ -253,15 +271,16 @@ public struct Simplifier: Sendable {
     static let factorOrder: [Builtin] = [.sin, .cos, .sec, .csc, .tan, .cot]
         + Builtin.allCases.filter { ![.sin, .cos, .sec, .csc, .tan, .cot].contains($0) }
 
-    static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
-        func rank(_ factor: Factor) -> Int {
-            switch factor.base {
-            case .number: 0
-            case .constant(.pi): 1
-            case .variable: 2
-            default: 3
-            }
+    static func rank(_ factor: Factor) -> Int {
+        switch factor.base {
+        case .number: 0
+        case .constant(.pi): 1
+        case .variable: 2
+        default: 3
         }
+    }
+
+    static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
         let (ra, rb) = (rank(a), rank(b))
         if ra != rb { return ra < rb }
         if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
