@@ -45,10 +45,12 @@ let package = Package(
         .target(name: "CalculusLanguage", dependencies: ["Threads"]),
         // Symbolic differentiation with recorded steps, and the simplifier that writes textbook answers.
         .target(name: "SymbolicEngine", dependencies: ["CalculusLanguage"]),
+        // Scalar autograd: a computation graph from an expression at the session's values, and backward.
+        .target(name: "AutogradEngine", dependencies: ["CalculusLanguage"]),
         // A notebook session: runs cells statement by statement and returns result values.
-        .target(name: "CalculusSession", dependencies: ["CalculusLanguage", "SymbolicEngine"]),
+        .target(name: "CalculusSession", dependencies: ["CalculusLanguage", "SymbolicEngine", "AutogradEngine"]),
         // Result values to mime bundles (plain text, LaTeX, Markdown, HTML, JSON).
-        .target(name: "Rendering", dependencies: ["JSON", "CalculusLanguage", "SymbolicEngine", "CalculusSession"]),
+        .target(name: "Rendering", dependencies: ["JSON", "CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession"]),
         // The seam: implements KernelServer's `Interpreter` with the calculus session and renderers.
         .target(
             name: "CalculusKernel",
@@ -71,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CalculusLanguageTests",
-            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "CalculusKernel", "Threads"]
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession", "Rendering", "CalculusKernel", "Threads"]
         ),
         .testTarget(
             name: "KernelTests",

@@ -1,5 +1,6 @@
 import CalculusLanguage
 import SymbolicEngine
+import AutogradEngine
 
 /// A notebook session: the environment that cells share, and the running of a cell statement by
 /// statement. A statement that fails changes nothing: bindings from earlier statements of the same
@@ -112,10 +113,71 @@ public final class Session {
                 derivative: .derivative(body, variable: variable, order: order), answer: answer,
                 expected: derivative.derivation.result, isCorrect: verdict.isEqual, method: verdict.method,
                 counterexample: verdict.counterexample))
-        case .checkAnswer, .gradient, .backward, .graph, .checkAt, .valueTable, .plot:
+        case .gradient(let expression, let names):
+            let graph = try autograd(expression, in: environment, isInterrupted: isInterrupted)
+            return .gradient(GradientResult(kind: .grad, expression: expression, graph: graph, names: names))
+        case .backward(let expression), .graph(let expression):
+            let graph = try autograd(expression, in: environment, isInterrupted: isInterrupted)
+            let kind: GradientResult.Kind = if case .backward = statement.kind { .backward } else { .graph }
+            let leaves = graph.nodes.filter(\.isLeaf).map(\.label)
+            return .gradient(GradientResult(kind: kind, expression: expression, graph: graph, names: leaves))
+        case .checkAt(.derivative(let body, let variable, let order), let assignments):
+            return .derivativeCheck(try checkDerivative(
+                body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .checkAnswer, .checkAt, .valueTable, .plot:
             throw CalculusError(
                 .name, "'\(statement.source.split(separator: " ").first ?? "")' needs an engine that is not in this build yet")
         }
+    }
+
+    /// The computation graph of `expression` at the session's values (plus `overrides`), after backward.
+    public func autograd(
+        _ expression: Expression, in environment: Environment, overrides: [String: Double] = [:],
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) throws(CalculusError) -> ComputationGraph {
+        try environment.checkCalls(in: expression)
+        let builder = GraphBuilder(
+            environment: environment, overrides: overrides,
+            resolve: { (inner) throws(CalculusError) in
+                inner.containsDerivative ? try self.resolve(inner, in: environment, isInterrupted: isInterrupted) : inner
+            },
+            isInterrupted: isInterrupted)
+        return try builder.build(expression)
+    }
+
+    /// `check d/dx E at x = a`: the symbolic derivative's value, autograd's, and a central difference.
+    func checkDerivative(
+        _ body: Expression, variable: String, order: Int, at assignments: [Assignment], in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> DerivativeCheck {
+        guard order == 1 else {
+            throw CalculusError(.syntax, "check … at compares first derivatives (autograd gives first derivatives)")
+        }
+        let symbolic = try derivative(of: body, variable: variable, order: 1, at: assignments, in: environment,
+                                      isInterrupted: isInterrupted)
+        guard let symbolicValue = symbolic.value else {
+            throw CalculusError(.name, "give every name a value to check at a point, as in at \(variable) = 1")
+        }
+        let base = evaluator(environment, isInterrupted)
+        var point: [String: Double] = [:]
+        for assignment in assignments { point[assignment.name] = try base.with(point).evaluate(assignment.value) }
+        guard let x = point[variable] ?? environment.value(of: variable) else {
+            throw CalculusError(.name, "\(variable) has no value; give it, as in at \(variable) = 1", symbol: variable)
+        }
+        point[variable] = x
+        let graph = try autograd(body, in: environment, overrides: point, isInterrupted: isInterrupted)
+        let autogradValue = graph.gradient(of: variable)
+        let h = 1e-5 * Swift.max(1, Swift.abs(x))
+        let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
+        let above = try base.with(point.merging([variable: x + h]) { $1 }).evaluate(resolved)
+        let below = try base.with(point.merging([variable: x - h]) { $1 }).evaluate(resolved)
+        let difference = (above - below) / (2 * h)
+        let values = [symbolicValue, autogradValue, difference]
+        var largest = 0.0
+        for a in values { for b in values { largest = Swift.max(largest, Swift.abs(a - b) / Swift.max(1e-300, Swift.abs(a), Swift.abs(b))) } }
+        return DerivativeCheck(
+            derivative: .derivative(body, variable: variable, order: 1), point: point, symbolic: symbolicValue,
+            autograd: autogradValue, finiteDifference: difference, largestDisagreement: largest)
     }
 
     /// Definitions written out (values kept as variables), then every `d/dx` and `f'` inside replaced

@@ -1,5 +1,6 @@
 import CalculusLanguage
 import SymbolicEngine
+import AutogradEngine
 
 /// What one statement produced, before rendering. Renderers turn these into mime bundles;
 /// nothing here knows about mime types or Jupyter.
@@ -16,6 +17,36 @@ public enum StatementResult: Sendable, Equatable {
     case derivativeTable(DerivativeTable)
     /// `check d/dx E = A`.
     case answerCheck(AnswerCheck)
+    /// `grad E wrt …`, `backward E`, `graph E`.
+    case gradient(GradientResult)
+    /// `check d/dx E at x = a`: symbolic, autograd and finite difference side by side.
+    case derivativeCheck(DerivativeCheck)
+}
+
+public struct GradientResult: Sendable, Equatable {
+    public enum Kind: String, Sendable { case grad, backward, graph }
+    public var kind: Kind
+    public var expression: Expression
+    public var graph: ComputationGraph
+    /// The names asked for with `wrt` (for `backward` and `graph`: every value-bound leaf).
+    public var names: [String]
+
+    public var value: Double { graph.nodes.last?.value ?? 0 }
+    public var gradients: [(name: String, value: Double)] { names.map { ($0, graph.gradient(of: $0)) } }
+
+    public static func == (a: GradientResult, b: GradientResult) -> Bool {
+        a.kind == b.kind && a.expression == b.expression && a.graph == b.graph && a.names == b.names
+    }
+}
+
+public struct DerivativeCheck: Sendable, Equatable {
+    public var derivative: Expression
+    public var point: [String: Double]
+    public var symbolic: Double
+    public var autograd: Double
+    public var finiteDifference: Double
+    /// The largest relative disagreement among the three.
+    public var largestDisagreement: Double
 }
 
 public struct DerivativeResult: Sendable, Equatable {

@@ -19,6 +19,8 @@ public enum Renderer {
         case .rewrite(let rewrite): .display(render(rewrite))
         case .derivativeTable(let table): .display(TableRenderer.render(table))
         case .answerCheck(let check): .display(render(check))
+        case .gradient(let gradient): .display(GradientRenderer.render(gradient))
+        case .derivativeCheck(let check): .display(GradientRenderer.render(check))
         }
     }
 

@@ -134,6 +134,10 @@ public struct NumericEvaluator: Sendable {
         return value
     }
 
+    /// `x^y` with no checks, for local derivatives whose domain was checked by the value itself.
+    public static func rawPower(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+    public static func rawLogarithm(_ x: Double) -> Double { Foundation.log(x) }
+
     /// One arithmetic operation with its faults named.
     public static func apply(_ op: BinaryOperator, _ a: Double, _ b: Double) throws(CalculusError) -> Double {
         let result: Double

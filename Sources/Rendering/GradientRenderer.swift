@@ -1,0 +1,119 @@
+import AutogradEngine
+import CalculusLanguage
+import CalculusSession
+import JSON
+
+/// Renders `grad`, `backward` and `graph` results: the gradient, the backward trace as a table
+/// (long traces cut with a line saying how many rows are left out), and the JSON of LANGUAGE.md.
+public enum GradientRenderer {
+    static let plain = ExpressionPrinter.unicode
+    static let shownRows = 200
+
+    public static func render(_ result: GradientResult) -> RenderedOutput {
+        var data: [String: JSONValue] = [MimeType.gradient: json(result)]
+        switch result.kind {
+        case .grad:
+            data[MimeType.plain] = .string(gradText(result))
+            data[MimeType.latex] = .string("$" + result.gradients.map {
+                "\\frac{\\partial}{\\partial \(LaTeXPrinter.name($0.name))} = \(NumberFormatting.shortest($0.value))"
+            }.joined(separator: ",\\quad ") + "$")
+        case .backward, .graph:
+            let (text, markdown) = trace(result)
+            data[MimeType.plain] = .string(text)
+            data[MimeType.markdown] = .string(markdown)
+        }
+        return RenderedOutput(data: data)
+    }
+
+    static func gradText(_ result: GradientResult) -> String {
+        let statement = "grad \(plain.print(result.expression)) wrt \(result.names.joined(separator: ", "))"
+        let values = result.gradients.map { NumberFormatting.shortest($0.value) }
+        let answer = values.count == 1 ? values[0] : "(" + values.joined(separator: ", ") + ")"
+        var lines = ["\(statement) = \(answer)"]
+        if result.names.count > 1 {
+            lines += result.gradients.map { "∂/∂\($0.name) = \(NumberFormatting.shortest($0.value))" }
+        }
+        lines.append("(value \(NumberFormatting.shortest(result.value)))")
+        return lines.joined(separator: "\n")
+    }
+
+    static func nodeName(_ node: ComputationGraph.Node) -> String {
+        node.label.isEmpty ? "n\(node.id)" : node.label
+    }
+
+    static func trace(_ result: GradientResult) -> (String, String) {
+        let graph = result.graph
+        let headline = "\(result.kind.rawValue) \(plain.print(result.expression)) = \(NumberFormatting.shortest(result.value))"
+        let headers = ["node", "op", "inputs", "value", "local derivatives", "upstream gradient", "gradient"]
+        var rows: [[String]] = []
+        // Backward order: the output first, each node before its inputs.
+        for node in graph.nodes.reversed() {
+            let consumers = graph.nodes.filter { $0.inputs.contains(node.id) }
+            let upstream = consumers.isEmpty ? "1 (output)" : consumers.map { "\(nodeName($0)): \(NumberFormatting.shortest($0.gradient))" }.joined(separator: ", ")
+            rows.append([
+                nodeName(node), node.op, node.inputs.map { nodeName(graph.nodes[$0]) }.joined(separator: ", "),
+                NumberFormatting.shortest(node.value),
+                node.localDerivatives.map(NumberFormatting.shortest).joined(separator: ", "),
+                upstream, NumberFormatting.shortest(node.gradient),
+            ])
+            if rows.count == shownRows { break }
+        }
+        let hidden = graph.nodes.count - rows.count
+        var widths = headers.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " │ ")
+                .trimmingTrailingSpaces()
+        }
+        var text = [headline, line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")]
+        text += rows.map(line)
+        var markdown = ["**\(headline)**", "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
+        markdown += rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        if hidden > 0 {
+            text.append("… \(hidden) more rows")
+            markdown.append("")
+            markdown.append("… \(hidden) more rows")
+        }
+        let leaves = result.gradients.map { "∂/∂\($0.name) = \(NumberFormatting.shortest($0.value))" }.joined(separator: ", ")
+        if !leaves.isEmpty { text.insert(leaves, at: 1) }
+        return (text.joined(separator: "\n"), markdown.joined(separator: "\n"))
+    }
+
+    static func json(_ result: GradientResult) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "expression": .string(ExpressionPrinter.ascii.print(result.expression)),
+            "value": .double(result.value),
+            "gradient": .object(Dictionary(result.gradients.map { ($0.name, JSONValue.double($0.value)) }) { $1 }),
+        ]
+        if result.kind != .grad {
+            object["nodes"] = .array(result.graph.nodes.map { node in
+                [
+                    "id": .int(node.id), "label": .string(nodeName(node)), "op": .string(node.op),
+                    "value": .double(node.value), "grad": .double(node.gradient),
+                    "inputs": .array(node.inputs.map(JSONValue.int)),
+                    "local": .array(node.localDerivatives.map(JSONValue.double)),
+                ]
+            })
+        }
+        return .object(object)
+    }
+
+    public static func render(_ check: DerivativeCheck) -> RenderedOutput {
+        let point = check.point.keys.sorted().map { "\($0) = \(NumberFormatting.shortest(check.point[$0]!))" }.joined(separator: ", ")
+        let text = [
+            "check \(plain.print(check.derivative)) at \(point)",
+            "symbolic           \(NumberFormatting.shortest(check.symbolic))",
+            "autograd           \(NumberFormatting.shortest(check.autograd))",
+            "finite difference  \(NumberFormatting.shortest(check.finiteDifference))",
+            "largest relative disagreement \(NumberFormatting.shortest(check.largestDisagreement))",
+        ]
+        return RenderedOutput(data: [
+            MimeType.plain: .string(text.joined(separator: "\n")),
+            "application/vnd.calculus.check+json": [
+                "derivative": .string(ExpressionPrinter.ascii.print(check.derivative)),
+                "symbolic": .double(check.symbolic), "autograd": .double(check.autograd),
+                "finite_difference": .double(check.finiteDifference), "largest_disagreement": .double(check.largestDisagreement),
+            ],
+        ])
+    }
+}
