@@ -2,7 +2,8 @@
 # Every speed figure, each measured beside its peer in the same run:
 #   kernel: calculus-kernel vs ipykernel vs a bare pyzmq signed echo (startup, round trip, memory);
 #   language: parse + print throughput of a 10,000-node expression;
-#   symbolic: derivatives of the seeds, a 50-deep nest, a 30-factor product, a 200-term sum vs sympy.diff.
+#   symbolic: derivatives of the seeds, a 50-deep nest, a 30-factor product, a 200-term sum vs sympy.diff;
+#   autograd: a 100,000-op chain and MLP(16, [32, 32, 1]) vs micrograd.
 # Usage: benchmarks/run.sh [--rounds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +20,5 @@ echo "== language"
 .build/release/calculus-bench parse
 echo "== symbolic"
 .venv/bin/python benchmarks/symbolic_bench.py .build/release/calculus-bench
+echo "== autograd"
+.venv/bin/python benchmarks/autograd_bench.py .build/release/calculus-bench

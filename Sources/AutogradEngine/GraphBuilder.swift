@@ -55,15 +55,15 @@ public struct GraphBuilder {
                 switch expression {
                 case .number(let value):
                     if let existing = constants[value] { results.append(existing); continue }
-                    let id = graph.add(label: NumberFormatting.shortest(value), op: "const", inputs: [], value: value, local: [])
+                    let id = graph.add(label: NumberFormatting.shortest(value), op: "const", value: value)
                     constants[value] = id
                     results.append(id)
                 case .constant(let constant):
-                    results.append(graph.add(label: printer.print(expression), op: "const", inputs: [], value: constant.value, local: []))
+                    results.append(graph.add(label: printer.print(expression), op: "const", value: constant.value))
                 case .variable(let name):
                     if let existing = named[name] { results.append(existing); continue }
                     if let value = overrides[name] ?? environment.bindings[name]?.value {
-                        let id = graph.add(label: name, op: "value", inputs: [], value: value, local: [], isLeaf: true)
+                        let id = graph.add(label: name, op: "value", value: value, isLeaf: true)
                         named[name] = id
                         results.append(id)
                     } else if let binding = environment.bindings[name] {
@@ -101,33 +101,33 @@ public struct GraphBuilder {
                 switch expression {
                 case .negate:
                     let a = results.removeLast()
-                    id = graph.add(label: "", op: "neg", inputs: [a], value: -graph.nodes[a].value, local: [-1])
+                    id = graph.add(op: "neg", value: -graph.nodes[a].value, input: a, local: -1)
                 case .binary(let op, _, let right):
                     let b = results.removeLast()
                     let a = results.removeLast()
                     let (x, y) = (graph.nodes[a].value, graph.nodes[b].value)
                     let value = try NumericEvaluator.apply(op, x, y)
-                    let local: [Double]
+                    let local: (Double, Double)
                     let symbol: String
                     switch op {
-                    case .add: (local, symbol) = ([1, 1], "+")
-                    case .subtract: (local, symbol) = ([1, -1], "-")
-                    case .multiply: (local, symbol) = ([y, x], "*")
-                    case .divide: (local, symbol) = ([1 / y, -x / (y * y)], "/")
+                    case .add: (local, symbol) = ((1, 1), "+")
+                    case .subtract: (local, symbol) = ((1, -1), "-")
+                    case .multiply: (local, symbol) = ((y, x), "*")
+                    case .divide: (local, symbol) = ((1 / y, -x / (y * y)), "/")
                     case .power:
                         // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln(a), needed only when b varies.
                         let exponentIsConstant = right.freeVariables.isEmpty
                         let byBase = y == 0 ? 0 : y * Self.power(x, y - 1)
                         let byExponent = exponentIsConstant ? 0 : (x > 0 ? value * Self.logarithm(x) : 0)
-                        (local, symbol) = ([byBase, byExponent], "^")
+                        (local, symbol) = ((byBase, byExponent), "^")
                     }
-                    id = graph.add(label: "", op: symbol, inputs: [a, b], value: value, local: local)
+                    id = graph.add(op: symbol, value: value, inputs: (a, b), locals: local)
                 case .builtin(let function, _):
                     let a = results.removeLast()
                     let x = graph.nodes[a].value
                     let value = try function.evaluate(x)
-                    id = graph.add(label: "", op: function.names[0], inputs: [a], value: value,
-                                   local: [try Self.localDerivative(function, at: x)])
+                    id = graph.add(op: function.names[0], value: value, input: a,
+                                   local: try Self.localDerivative(function, at: x))
                 default:
                     continue
                 }

@@ -1,5 +1,6 @@
 // calculus-bench: speed figures of the engines, printed as JSON lines so that the Python driver
 // (benchmarks/run.sh) can put them beside their peers' (SymPy, micrograd) measured in the same run.
+import AutogradEngine
 import CalculusLanguage
 import SymbolicEngine
 import Threads
@@ -79,11 +80,71 @@ func benchmarkSymbolic(_ only: String?) throws {
     }
 }
 
+/// A chain of `operations` operations on x (alternating *, +, relu-free arithmetic), as in autograd_bench.py.
+func chainExpression(operations: Int) -> Expression {
+    var expression = Expression.variable("x")
+    for index in 0..<operations {
+        switch index % 4 {
+        case 0: expression = .binary(.multiply, expression, .number(0.999))
+        case 1: expression = .binary(.add, expression, .number(0.001))
+        case 2: expression = .binary(.multiply, expression, .variable("x"))
+        default: expression = .binary(.divide, expression, .variable("x"))
+        }
+    }
+    return expression
+}
+
+/// micrograd's MLP(16, [32, 32, 1]) on one sample: relu hidden layers, a linear output, squared error.
+/// Weights are value bindings and each neuron a named definition, so shared activations are shared nodes.
+func mlpEnvironment() throws -> (Environment, Expression) {
+    var environment = Environment()
+    var random = 42 as UInt64
+    func next() -> Double {
+        random = random &* 6364136223846793005 &+ 1442695040888963407
+        return Double(random >> 11) / Double(1 << 53) * 2 - 1
+    }
+    for i in 0..<16 { try environment.bind("x\(i)", to: .number(next())) }
+    var inputs = (0..<16).map { Expression.variable("x\($0)") }
+    let sizes = [32, 32, 1]
+    for (layer, size) in sizes.enumerated() {
+        var outputs: [Expression] = []
+        for j in 0..<size {
+            var sum = Expression.variable("b\(layer)_\(j)")
+            try environment.bind("b\(layer)_\(j)", to: .number(0))
+            for (i, input) in inputs.enumerated() {
+                let weight = "w\(layer)_\(j)_\(i)"
+                try environment.bind(weight, to: .number(next()))
+                sum = .binary(.add, sum, .binary(.multiply, .variable(weight), input))
+            }
+            let name = "h\(layer)_\(j)"
+            try environment.bind(name, to: layer == sizes.count - 1 ? sum : .builtin(.relu, sum))
+            outputs.append(.variable(name))
+        }
+        inputs = outputs
+    }
+    try environment.bind("target", to: .number(1))
+    return (environment, .binary(.power, .binary(.subtract, inputs[0], .variable("target")), .number(2)))
+}
+
+func benchmarkAutograd() throws {
+    var session = Environment()
+    try session.bind("x", to: .number(1.0001))
+    let chain = chainExpression(operations: 100_000)
+    var nodes = 0
+    let chainSeconds = try measure(seconds: 1) { nodes = try GraphBuilder(environment: session).build(chain).nodes.count }
+    report(["benchmark": "\"autograd\"", "name": "\"100,000-op chain\"", "nodes": "\(nodes)", "seconds": "\(chainSeconds)",
+            "bytes_per_node": "\(MemoryLayout<ComputationGraph.Node>.stride)"])
+    let (environment, loss) = try mlpEnvironment()
+    let mlpSeconds = try measure(seconds: 1) { nodes = try GraphBuilder(environment: environment).build(loss).nodes.count }
+    report(["benchmark": "\"autograd\"", "name": "\"MLP(16, [32, 32, 1])\"", "nodes": "\(nodes)", "seconds": "\(mlpSeconds)"])
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
     if which == "symbolic" || which == "all" { try benchmarkSymbolic(nil) }
+    if which == "autograd" || which == "all" { try benchmarkAutograd() }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
         let expression = try Parser.parseExpression(String(repeating: "sin(", count: depth) + "x" + String(repeating: ")", count: depth))
