@@ -1,4 +1,7 @@
 import CalculusLanguage
+#if canImport(Glibc)
+import Glibc
+#endif
 import SymbolicEngine
 import AutogradEngine
 
@@ -124,10 +127,57 @@ public final class Session {
         case .checkAt(.derivative(let body, let variable, let order), let assignments):
             return .derivativeCheck(try checkDerivative(
                 body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
-        case .checkAnswer, .checkAt, .valueTable, .plot:
+        case .valueTable(let expressions, let range):
+            return .valueTable(try valueTable(expressions, range, in: environment, isInterrupted: isInterrupted))
+        case .checkAnswer, .checkAt, .plot:
             throw CalculusError(
                 .name, "'\(statement.source.split(separator: " ").first ?? "")' needs an engine that is not in this build yet")
         }
+    }
+
+    /// The most rows a value table may have.
+    public static let maximumTableRows = 100_000
+
+    func valueTable(
+        _ expressions: [Expression], _ range: RangeSpecification, in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> ValueTable {
+        let base = evaluator(environment, isInterrupted)
+        let from = try base.evaluate(range.from)
+        let to = try base.evaluate(range.to)
+        let step = try range.step.map { (step) throws(CalculusError) in try base.evaluate(step) } ?? ((to - from) / 10)
+        guard step > 0 || (from == to) else {
+            throw CalculusError(.math, "the step must be positive (from \(NumberFormatting.shortest(from)) to \(NumberFormatting.shortest(to)))")
+        }
+        let count = from == to ? 1 : Int(((to - from) / step + 1e-9).rounded(.down)) + 1
+        guard count >= 1 else { throw CalculusError(.math, "the range \(NumberFormatting.shortest(from))..\(NumberFormatting.shortest(to)) is empty") }
+        guard count <= Self.maximumTableRows else {
+            throw CalculusError(.limit, "the table would have \(count) rows; at most \(Self.maximumTableRows)")
+        }
+        let resolved = try expressions.map { (expression) throws(CalculusError) in
+            try resolve(expression, in: environment, isInterrupted: isInterrupted)
+        }
+        var rows: [(x: Double, values: [Double?])] = []
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            // Multiply rather than add, so that 0.1 steps do not drift.
+            // Rounded to 12 significant digits, so that 3 × 0.1 is 0.3, not 0.30000000000000004.
+            let exact = from + Double(index) * step
+            let scale = exact == 0 ? 1 : Glibc.pow(10, 11 - Glibc.floor(Glibc.log10(Swift.abs(exact))))
+            let x = (exact * scale).rounded() / scale
+            let at = base.with([range.variable: x])
+            var values: [Double?] = []
+            for expression in resolved {
+                do {
+                    values.append(try at.evaluate(expression))
+                } catch where error.kind == .math {
+                    values.append(nil)
+                }
+            }
+            rows.append((x, values))
+        }
+        return ValueTable(variable: range.variable, expressions: expressions, rows: rows)
     }
 
     /// The computation graph of `expression` at the session's values (plus `overrides`), after backward.

@@ -21,6 +21,21 @@ public enum StatementResult: Sendable, Equatable {
     case gradient(GradientResult)
     /// `check d/dx E at x = a`: symbolic, autograd and finite difference side by side.
     case derivativeCheck(DerivativeCheck)
+    /// `table E1, E2 for x in a..b step s`.
+    case valueTable(ValueTable)
+}
+
+/// A value table: one row per value of the running variable, one column per expression.
+/// A cell is nil where the expression is undefined (outside its domain, at a pole).
+public struct ValueTable: Sendable, Equatable {
+    public var variable: String
+    public var expressions: [Expression]
+    public var rows: [(x: Double, values: [Double?])]
+
+    public static func == (a: ValueTable, b: ValueTable) -> Bool {
+        a.variable == b.variable && a.expressions == b.expressions && a.rows.count == b.rows.count
+            && zip(a.rows, b.rows).allSatisfy { $0.x == $1.x && $0.values == $1.values }
+    }
 }
 
 public struct GradientResult: Sendable, Equatable {

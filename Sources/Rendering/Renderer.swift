@@ -21,6 +21,7 @@ public enum Renderer {
         case .answerCheck(let check): .display(render(check))
         case .gradient(let gradient): .display(GradientRenderer.render(gradient))
         case .derivativeCheck(let check): .display(GradientRenderer.render(check))
+        case .valueTable(let table): .display(ValueTableRenderer.render(table))
         }
     }
 

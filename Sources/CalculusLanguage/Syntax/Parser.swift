@@ -133,7 +133,14 @@ public struct Parser {
             advance()
             return .checkAt(checked, at: try assignments())
         case "table":
-            if let (variable, order) = try derivativeOperatorAhead(), case .leftBracket = current.kind {
+            let tableStart = index
+            if let (variable, order) = try derivativeOperatorAhead() {
+                guard case .leftBracket = current.kind else {
+                    // `table d/dx x^3 for x in …`: a value table whose column is a derivative.
+                    index = tableStart
+                    let items = try expressionList()
+                    return .valueTable(items, try rangeSpecification(requireStep: false))
+                }
                 advance()
                 var items: [Expression] = []
                 repeat { items.append(try expression()) } while consume(.comma)
