@@ -90,7 +90,6 @@ public final class KernelServer: @unchecked Sendable {
 
     private func runIOPub(iopub: ZMQSocket, queue: ZMQSocket) {
         defer { iopub.close(); queue.close() }
-        var startingSent = false
         do {
             while true {
                 let ready = try ZMQSocket.pollReadable([iopub, queue], timeoutMilliseconds: -1)
@@ -105,9 +104,6 @@ public final class KernelServer: @unchecked Sendable {
                         if frames == [Self.stopFrame] { return }
                         try iopub.send(frames)
                     }
-                }
-                if !startingSent {
-                    startingSent = true
                 }
             }
         } catch let error as ZMQError where error.isContextTerminated {

@@ -5,7 +5,6 @@ import Glibc
 /// Kernel diagnostics go to stderr, where Jupyter shows a kernel's log. Never log the key.
 enum Log {
     static func warning(_ message: String) { write("warning", message) }
-    static func info(_ message: String) { write("info", message) }
 
     private static func write(_ level: String, _ message: String) {
         let line = "[calculus-kernel] \(level): \(message)\n"

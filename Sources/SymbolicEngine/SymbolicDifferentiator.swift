@@ -236,16 +236,8 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
 
         private mutating func deriveSum(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
-            // Flatten the whole chain of + and - into one sum step (no recursion on long sums).
-            var terms: [(negative: Bool, term: Expression)] = []
-            var pending: [(Bool, Expression)] = [(false, expression)]
-            while let (negative, node) = pending.popLast() {
-                switch node {
-                case .binary(.add, let a, let b): pending.append((negative, b)); pending.append((negative, a))
-                case .binary(.subtract, let a, let b): pending.append((!negative, b)); pending.append((negative, a))
-                default: terms.append((negative, node))
-                }
-            }
+            // The whole chain of + and - is one sum step (walked in a loop: long sums are deep trees).
+            let terms = Simplifier.terms(of: expression)
             var substeps: [DerivativeStep] = []
             var raw: Expression?
             for (negative, term) in terms {
@@ -262,16 +254,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
 
         private mutating func deriveProduct(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
-            var factors: [Expression] = []
-            var pending = [expression]
-            while let node = pending.popLast() {
-                if case .binary(.multiply, let a, let b) = node {
-                    pending.append(b)
-                    pending.append(a)
-                } else {
-                    factors.append(node)
-                }
-            }
+            let factors = Simplifier.factors(of: expression)
             let constants = factors.filter { !dependsOnVariable($0) }
             let variables = factors.filter(dependsOnVariable)
             let constant: Expression? = constants.isEmpty ? nil : constants.dropFirst().reduce(constants[0]) { .binary(.multiply, $0, $1) }

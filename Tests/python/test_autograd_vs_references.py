@@ -4,22 +4,12 @@ micrograd has (+, -, *, /, constant powers, relu) with micrograd's backward pass
 import math
 import random
 
-import pytest
 import sympy
-from jupyter_client.manager import start_new_kernel
 from micrograd.engine import Value
 
 from calculus_oracle import Generator, is_real_number, to_sympy, w, x, y
 
 GRADIENT_MIME = "application/vnd.calculus.gradient+json"
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="calculus")
-    yield client
-    client.stop_channels()
-    manager.shutdown_kernel()
 
 
 def gradient(client, bindings: dict, source: str):

@@ -4,21 +4,11 @@ domain; and our answers are no larger than SymPy's on at least 90% of the corpus
 import json
 import math
 
-import pytest
 import sympy
-from jupyter_client.manager import start_new_kernel
 
 from calculus_oracle import TEXTBOOK, Generator, sample_points, to_sympy, x
 
 DERIVATIVE_MIME = "application/vnd.calculus.derivative+json"
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="calculus")
-    yield client
-    client.stop_channels()
-    manager.shutdown_kernel()
 
 
 def derivative_of(client, source: str) -> dict:

@@ -139,7 +139,7 @@ public struct Parser {
                     // `table d/dx x^3 for x in …`: a value table whose column is a derivative.
                     index = tableStart
                     let items = try expressionList()
-                    return .valueTable(items, try rangeSpecification(requireStep: false))
+                    return .valueTable(items, try rangeSpecification())
                 }
                 advance()
                 var items: [Expression] = []
@@ -148,10 +148,10 @@ public struct Parser {
                 return .derivativeTable(variable: variable, order: order, items)
             }
             let items = try expressionList()
-            return .valueTable(items, try rangeSpecification(requireStep: false))
+            return .valueTable(items, try rangeSpecification())
         case "plot":
             let items = try expressionList()
-            return .plot(items, try rangeSpecification(requireStep: false))
+            return .plot(items, try rangeSpecification())
         default:
             throw unexpected()
         }
@@ -163,7 +163,7 @@ public struct Parser {
         return items
     }
 
-    private mutating func rangeSpecification(requireStep: Bool) throws(CalculusError) -> RangeSpecification {
+    private mutating func rangeSpecification() throws(CalculusError) -> RangeSpecification {
         guard isKeyword("for") else { throw expected("'for x in a..b'") }
         advance()
         let variable = try name()
