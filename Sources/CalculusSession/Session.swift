@@ -154,8 +154,10 @@ public final class Session {
         guard count <= Self.maximumTableRows else {
             throw CalculusError(.limit, "the table would have \(count) rows; at most \(Self.maximumTableRows)")
         }
+        // Only derivatives need writing out first; the evaluator calls functions itself.
         let resolved = try expressions.map { (expression) throws(CalculusError) in
-            try resolve(expression, in: environment, isInterrupted: isInterrupted)
+            try environment.checkCalls(in: expression)
+            return expression.containsDerivative ? try resolve(expression, in: environment, isInterrupted: isInterrupted) : expression
         }
         var rows: [(x: Double, values: [Double?])] = []
         rows.reserveCapacity(count)
@@ -309,6 +311,16 @@ public final class Session {
             given[assignment.name] = try base.with(given).evaluate(assignment.value)
         }
         base = base.with(given)
+        try environment.checkCalls(in: expression)
+        // Numbers first: when every name has a value, evaluate directly (no writing-out of definitions,
+        // which can be exponential for nested functions); fall back to symbols when a name has none.
+        if !expression.containsDerivative {
+            do {
+                return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expression)))
+            } catch where error.kind == .name && error.message.contains("has no value") {
+                // Some name is free: show the expression with the known values put in.
+            }
+        }
         let expanded = try resolve(expression, in: environment, isInterrupted: isInterrupted)
         let known = environment.values.merging(given) { $1 }
         let missing = expanded.freeVariables.filter { known[$0] == nil }

@@ -1,5 +1,7 @@
 """The standard Jupyter kernel conformance suite (jupyter_kernel_test) against the installed
 'calculus' kernelspec, plus protocol checks the suite does not make."""
+import os
+import signal
 import time
 import unittest
 
@@ -116,6 +118,34 @@ class ProtocolDetails(unittest.TestCase):
         self.assertEqual(expressions["square"]["status"], "ok")
         self.assertEqual(expressions["square"]["data"]["text/plain"], "q² = 16")
         self.assertEqual(expressions["bad"]["status"], "error")
+
+    # Each row evaluates g20 (a million nested calls): minutes of work unless interrupted.
+    SLOW_CELL = "\n".join(["g0(x) = x + 1"] + [f"g{i}(x) = g{i-1}(g{i-1}(x))" for i in range(1, 21)]
+                          + ["table g20(x) for x in 1..100000 step 1"])
+
+    def interrupt_while_running(self, interrupt):
+        self.run_cell("kept_through_interrupt = 7")
+        msg_id = self.kc.execute(self.SLOW_CELL)
+        time.sleep(0.5)
+        began = time.perf_counter()
+        interrupt()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        elapsed = time.perf_counter() - began
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.assertLess(elapsed, 1.0)
+        reply, outputs = self.run_cell("kept_through_interrupt")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "kept_through_interrupt = 7")
+
+    def test_interrupt_request_stops_a_long_cell(self):
+        self.interrupt_while_running(self.km.interrupt_kernel)
+
+    def test_sigint_stops_a_long_cell(self):
+        self.interrupt_while_running(lambda: os.kill(self.km.provisioner.process.pid, signal.SIGINT))
 
     def test_comm_info_is_empty(self):
         self.kc.comm_info()
