@@ -241,34 +241,25 @@ public final class Session {
         let expanded = try environment.expand(expression, keepingValues: true)
         guard expanded.containsDerivative else { return expanded }
         let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
-        var failure: CalculusError?
-        let resolved = expanded.transformed { node in
-            guard failure == nil else { return node }
-            do {
-                switch node {
-                case .derivative(let body, let variable, let order):
-                    let inner = try resolve(body, in: environment, isInterrupted: isInterrupted)
-                    return try differentiator.differentiate(inner, variable: variable, order: order)
-                case .prime(let name, let order, let arguments):
-                    guard let function = environment.functions[name], function.parameters.count == 1, arguments.count == 1 else {
-                        throw CalculusError(
-                            .syntax, "\(name)\(String(repeating: "'", count: order)) needs a function of one variable; use ∂/∂x for partial derivatives",
-                            symbol: name)
-                    }
-                    let body = try resolve(function.body, in: environment, isInterrupted: isInterrupted)
-                    let derivative = try differentiator.differentiate(body, variable: function.parameters[0], order: order)
-                    let argument = try resolve(arguments[0], in: environment, isInterrupted: isInterrupted)
-                    return Simplifier().simplify(derivative.substituting([function.parameters[0]: argument]))
-                default:
-                    return nil
+        return try expanded.transformed { (node) throws(CalculusError) -> Expression? in
+            switch node {
+            case .derivative(let body, let variable, let order):
+                let inner = try resolve(body, in: environment, isInterrupted: isInterrupted)
+                return try differentiator.differentiate(inner, variable: variable, order: order)
+            case .prime(let name, let order, let arguments):
+                guard let function = environment.functions[name], function.parameters.count == 1, arguments.count == 1 else {
+                    throw CalculusError(
+                        .syntax, "\(name)\(String(repeating: "'", count: order)) needs a function of one variable; use ∂/∂x for partial derivatives",
+                        symbol: name)
                 }
-            } catch {
-                failure = error as? CalculusError
-                return node
+                let body = try resolve(function.body, in: environment, isInterrupted: isInterrupted)
+                let derivative = try differentiator.differentiate(body, variable: function.parameters[0], order: order)
+                let argument = try resolve(arguments[0], in: environment, isInterrupted: isInterrupted)
+                return Simplifier().simplify(derivative.substituting([function.parameters[0]: argument]))
+            default:
+                return nil
             }
         }
-        if let failure { throw failure }
-        return resolved
     }
 
     /// `d/dx E` (with `at` values when given): the derivation, and its value where every name has one.

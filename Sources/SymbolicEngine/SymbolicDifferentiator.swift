@@ -156,26 +156,17 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 throw CalculusError(.name, "unknown function \(name)", symbol: name)
             default:
                 // Contains a derivative or call somewhere inside: write those out, then differentiate.
-                var failure: CalculusError?
-                let written = expression.transformed { node in
-                    guard failure == nil else { return node }
+                let written = try expression.transformed { (node) throws(CalculusError) -> Expression? in
                     switch node {
                     case .derivative(let body, let innerVariable, let order):
-                        do {
-                            return try SymbolicDifferentiator(isInterrupted: isInterrupted)
-                                .differentiate(body, variable: innerVariable, order: order)
-                        } catch {
-                            failure = error as? CalculusError
-                            return node
-                        }
+                        return try SymbolicDifferentiator(isInterrupted: isInterrupted)
+                            .differentiate(body, variable: innerVariable, order: order)
                     case .call(let name, _), .prime(let name, _, _):
-                        failure = CalculusError(.name, "unknown function \(name)", symbol: name)
-                        return node
+                        throw CalculusError(.name, "unknown function \(name)", symbol: name)
                     default:
                         return nil
                     }
                 }
-                if let failure { throw failure }
                 return try derive(written)
             }
         }

@@ -145,39 +145,31 @@ public struct Environment: Sendable {
     private func expand(
         _ expression: Expression, keepingValues: Bool, cache: inout [String: Expression], limit: Int
     ) throws(CalculusError) -> Expression {
-        var failure: CalculusError?
-        let result = expression.transformed { node in
-            guard failure == nil else { return node }
-            do {
-                switch node {
-                case .variable(let name):
-                    guard let binding = bindings[name] else { return node }
-                    if let value = binding.value { return keepingValues ? node : .number(value) }
-                    if let cached = cache[name] { return cached }
-                    let expanded = try expand(binding.expression, keepingValues: keepingValues, cache: &cache, limit: limit)
-                    cache[name] = expanded
-                    return expanded
-                case .call(let name, let arguments):
-                    guard let function = functions[name] else { return nil }
-                    let expandedArguments = try arguments.map { (argument) throws(CalculusError) in
-                        try expand(argument, keepingValues: keepingValues, cache: &cache, limit: limit)
-                    }
-                    let body = try expand(function.body, keepingValues: keepingValues, cache: &cache, limit: limit)
-                    let substituted = body.substituting(Dictionary(uniqueKeysWithValues: zip(function.parameters, expandedArguments)))
-                    if substituted.nodeCount > limit {
-                        throw CalculusError(.limit, "expanding \(name) gives more than \(limit) terms")
-                    }
-                    return substituted
-                default:
-                    return nil
+        try expression.transformed { (node) throws(CalculusError) -> Expression? in
+            switch node {
+            case .variable(let name):
+                guard let binding = bindings[name] else { return node }
+                if let value = binding.value { return keepingValues ? node : .number(value) }
+                if let cached = cache[name] { return cached }
+                let expanded = try expand(binding.expression, keepingValues: keepingValues, cache: &cache, limit: limit)
+                cache[name] = expanded
+                return expanded
+            case .call(let name, let arguments):
+                guard let function = functions[name] else { return nil }
+                var expandedArguments: [Expression] = []
+                for argument in arguments {
+                    expandedArguments.append(try expand(argument, keepingValues: keepingValues, cache: &cache, limit: limit))
                 }
-            } catch {
-                failure = error as? CalculusError
-                return node
+                let body = try expand(function.body, keepingValues: keepingValues, cache: &cache, limit: limit)
+                let substituted = body.substituting(Dictionary(uniqueKeysWithValues: zip(function.parameters, expandedArguments)))
+                if substituted.nodeCount > limit {
+                    throw CalculusError(.limit, "expanding \(name) gives more than \(limit) terms")
+                }
+                return substituted
+            default:
+                return nil
             }
         }
-        if let failure { throw failure }
-        return result
     }
 
     // MARK: Names

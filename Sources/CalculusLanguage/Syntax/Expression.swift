@@ -179,23 +179,30 @@ extension Expression {
     }
 
     /// Rebuilds the expression bottom-up; `rewrite` may replace a node before its children are visited
-    /// (return nil to keep the node and descend).
-    public func transformed(_ rewrite: (Expression) -> Expression?) -> Expression {
-        if let replacement = rewrite(self) { return replacement }
+    /// (return nil to keep the node and descend). A rewrite that throws ends the whole rebuild.
+    public func transformed<Failure: Error>(
+        _ rewrite: (Expression) throws(Failure) -> Expression?
+    ) throws(Failure) -> Expression {
+        if let replacement = try rewrite(self) { return replacement }
         switch self {
         case .number, .constant, .variable: return self
-        case .negate(let operand): return .negate(operand.transformed(rewrite))
+        case .negate(let operand): return .negate(try operand.transformed(rewrite))
         case .binary(let op, let left, let right):
-            return .binary(op, left.transformed(rewrite), right.transformed(rewrite))
-        case .builtin(let function, let argument): return .builtin(function, argument.transformed(rewrite))
-        case .call(let name, let arguments): return .call(name, arguments.map { $0.transformed(rewrite) })
+            return .binary(op, try left.transformed(rewrite), try right.transformed(rewrite))
+        case .builtin(let function, let argument): return .builtin(function, try argument.transformed(rewrite))
+        case .call(let name, let arguments):
+            var rebuilt: [Expression] = []
+            for argument in arguments { rebuilt.append(try argument.transformed(rewrite)) }
+            return .call(name, rebuilt)
         case .prime(let name, let order, let arguments):
-            return .prime(name, order: order, arguments.map { $0.transformed(rewrite) })
+            var rebuilt: [Expression] = []
+            for argument in arguments { rebuilt.append(try argument.transformed(rewrite)) }
+            return .prime(name, order: order, rebuilt)
         case .derivative(let body, let variable, let order):
             // The derivative's own variable is bound inside it: do not substitute it there.
-            let inner = body.transformed { node in
+            let inner = try body.transformed { (node) throws(Failure) -> Expression? in
                 if case .variable(variable) = node { return node }
-                return rewrite(node)
+                return try rewrite(node)
             }
             return .derivative(inner, variable: variable, order: order)
         }
