@@ -7,6 +7,6 @@ struct CalculusKernelCommand: ParsableCommand {
         commandName: "calculus-kernel",
         abstract: "A Jupyter kernel for calculus: derivatives with steps, and backpropagation you can watch.",
         version: CalculusInterpreter.version,
-        subcommands: [KernelCommand.self, InstallCommand.self, EvalCommand.self]
+        subcommands: [KernelCommand.self, InstallCommand.self, EvalCommand.self, RunCommand.self]
     )
 }
