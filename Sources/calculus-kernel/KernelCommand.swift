@@ -13,6 +13,10 @@ struct KernelCommand: ParsableCommand {
     var connectionFile: String
 
     func run() throws {
+        try Self.serve(connectionFile: connectionFile)
+    }
+
+    static func serve(connectionFile: String) throws {
         let connection: ConnectionInfo
         do {
             connection = try ConnectionInfo.load(path: connectionFile)
