@@ -135,6 +135,13 @@ public final class Session {
         }
     }
 
+    /// The numbers of `at x = 2, w = x + 1`: each value may use the ones before it.
+    func values(of assignments: [Assignment], with evaluator: NumericEvaluator) throws(CalculusError) -> [String: Double] {
+        var given: [String: Double] = [:]
+        for assignment in assignments { given[assignment.name] = try evaluator.with(given).evaluate(assignment.value) }
+        return given
+    }
+
     /// The most rows a value table may have.
     public static let maximumTableRows = 100_000
 
@@ -211,8 +218,7 @@ public final class Session {
             throw CalculusError(.name, "give every name a value to check at a point, as in at \(variable) = 1")
         }
         let base = evaluator(environment, isInterrupted)
-        var point: [String: Double] = [:]
-        for assignment in assignments { point[assignment.name] = try base.with(point).evaluate(assignment.value) }
+        var point = try values(of: assignments, with: base)
         guard let x = point[variable] ?? environment.value(of: variable) else {
             throw CalculusError(.name, "\(variable) has no value; give it, as in at \(variable) = 1", symbol: variable)
         }
@@ -271,10 +277,7 @@ public final class Session {
         let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
             .derivation(of: resolved, variable: variable, order: order)
         var base = evaluator(environment, isInterrupted)
-        var given: [String: Double] = [:]
-        for assignment in assignments {
-            given[assignment.name] = try base.with(given).evaluate(assignment.value)
-        }
+        let given = try values(of: assignments, with: base)
         base = base.with(given)
         let known = environment.values.merging(given) { $1 }
         var value: Double?
@@ -297,10 +300,7 @@ public final class Session {
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> ValueResult {
         var base = evaluator(environment, isInterrupted)
-        var given: [String: Double] = [:]
-        for assignment in assignments {
-            given[assignment.name] = try base.with(given).evaluate(assignment.value)
-        }
+        let given = try values(of: assignments, with: base)
         base = base.with(given)
         try environment.checkCalls(in: expression)
         // Numbers first: when every name has a value, evaluate directly (no writing-out of definitions,

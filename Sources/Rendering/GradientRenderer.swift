@@ -59,14 +59,7 @@ public enum GradientRenderer {
             if rows.count == shownRows { break }
         }
         let hidden = graph.nodes.count - rows.count
-        var widths = headers.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " │ ")
-                .trimmingTrailingSpaces()
-        }
-        var text = [headline, line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")]
-        text += rows.map(line)
+        var text = [headline] + TextTable.lines(headers: headers, rows: rows)
         var markdown = ["**\(headline)**", "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
         markdown += rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
         if hidden > 0 {

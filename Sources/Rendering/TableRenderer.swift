@@ -32,15 +32,7 @@ public enum TableRenderer {
     public static func render(_ table: DerivativeTable) -> RenderedOutput {
         let rows = table.rows.map(cells)
         let title = "\(ExpressionPrinter.unicode.derivativeOperator(variable: table.variable, order: table.order)) table"
-        // Plain text: aligned columns.
-        var widths = headers.map(\.count)
-        for row in rows { for (index, cell) in row.plain.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: " │ ").trimmingTrailingSpaces()
-        }
-        var text = [title, line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")]
-        text += rows.map { line($0.plain) }
+        let text = [title] + TextTable.lines(headers: headers, rows: rows.map(\.plain))
         // Markdown with math.
         var markdown = ["| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
         markdown += rows.map { "| " + $0.latex.map { "$\($0)$" }.joined(separator: " | ") + " |" }

@@ -14,13 +14,7 @@ public enum ValueTableRenderer {
         func cell(_ value: Double?) -> String { value.map(NumberFormatting.shortest) ?? "undefined" }
         let shown = table.rows.prefix(shownRows).map { [NumberFormatting.shortest($0.x)] + $0.values.map(cell) }
         let hidden = table.rows.count - shown.count
-        var widths = headers.map(\.count)
-        for row in shown { for (index, text) in row.enumerated() { widths[index] = max(widths[index], text.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " │ ")
-                .trimmingTrailingSpaces()
-        }
-        var text = [line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")] + shown.map(line)
+        var text = TextTable.lines(headers: headers, rows: Array(shown))
         let latexHeaders = [LaTeXPrinter.name(table.variable)] + table.expressions.map(latex.print)
         var html = ["<table class=\"calculus-table\">", "<thead><tr>" + latexHeaders.map { "<th>$\(TableRenderer.escape($0))$</th>" }.joined() + "</tr></thead>", "<tbody>"]
         html += shown.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }

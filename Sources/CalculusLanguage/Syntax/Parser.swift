@@ -142,8 +142,7 @@ public struct Parser {
                     return .valueTable(items, try rangeSpecification())
                 }
                 advance()
-                var items: [Expression] = []
-                repeat { items.append(try expression()) } while consume(.comma)
+                let items = try expressionList()
                 try require(.rightBracket, "']' to close the list")
                 return .derivativeTable(variable: variable, order: order, items)
             }
