@@ -96,6 +96,8 @@ public enum CellAnalysis {
         "check": "check d/dx E at x = a: symbolic, autograd and finite difference side by side\ncheck d/dx E = A: is A the derivative?",
         "table": "table d/dx [E1, E2, …]: the chain-rule table\ntable E1, E2 for x in a..b step s: a value table",
         "plot": "plot E1, E2 for x in a..b: a picture of the curves",
+        "layers": "layers N E at u = a: E applied N times to its own output, each layer's local derivative and their product",
+        "descend": "descend loss wrt w, b rate r for N steps: gradient descent, the loss at every step (updates w, b)",
         "diff": "diff(E, x) or diff(E, x, n): the derivative of E by x (n-th order)",
         "at": "E at x = 2, w = 3: evaluate E with these values",
         "where": "E where x = 2: the same as at",

@@ -54,7 +54,7 @@ public final class Session {
         return results
     }
 
-    private func evaluator(_ environment: Environment, _ isInterrupted: @escaping @Sendable () -> Bool) -> NumericEvaluator {
+    func evaluator(_ environment: Environment, _ isInterrupted: @escaping @Sendable () -> Bool) -> NumericEvaluator {
         NumericEvaluator(
             environment: environment, differentiator: SymbolicDifferentiator(isInterrupted: isInterrupted),
             isInterrupted: isInterrupted)
@@ -129,9 +129,14 @@ public final class Session {
                 body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .valueTable(let expressions, let range):
             return .valueTable(try valueTable(expressions, range, in: environment, isInterrupted: isInterrupted))
-        case .checkAnswer, .checkAt, .plot:
-            throw CalculusError(
-                .name, "'\(statement.source.split(separator: " ").first ?? "")' needs an engine that is not in this build yet")
+        case .plot(let expressions, let range):
+            return .plot(try plot(expressions, range, in: environment, isInterrupted: isInterrupted))
+        case .layers(let count, let body, let assignments):
+            return .layers(try layers(count: count, body, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .descend(let loss, let names, let rate, let steps):
+            return .descent(try descend(loss, names: names, rate: rate, steps: steps, in: &environment, isInterrupted: isInterrupted))
+        case .checkAnswer, .checkAt:
+            throw CalculusError(.syntax, "check takes a derivative: check d/dx E at x = a, or check d/dx E = A")
         }
     }
 

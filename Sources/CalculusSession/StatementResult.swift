@@ -23,6 +23,12 @@ public enum StatementResult: Sendable, Equatable {
     case derivativeCheck(DerivativeCheck)
     /// `table E1, E2 for x in a..b step s`.
     case valueTable(ValueTable)
+    /// `plot E1, E2 for x in a..b`.
+    case plot(PlotData)
+    /// `layers N E at u = a`.
+    case layers(LayersResult)
+    /// `descend loss wrt w rate r for N steps`.
+    case descent(DescentResult)
 }
 
 /// A value table: one row per value of the running variable, one column per expression.

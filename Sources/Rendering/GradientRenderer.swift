@@ -17,10 +17,17 @@ public enum GradientRenderer {
             data[MimeType.latex] = .string("$" + result.gradients.map {
                 "\\frac{\\partial}{\\partial \(LaTeXPrinter.name($0.name))} = \(NumberFormatting.shortest($0.value))"
             }.joined(separator: ",\\quad ") + "$")
-        case .backward, .graph:
+        case .graph:
+            // The picture alone: a Markdown or HTML member would outrank the SVG in JupyterLab.
+            data[MimeType.plain] = .string(trace(result).text)
+            data[MimeType.svg] = .string(graphPicture(result))
+        case .backward:
+            // HTML holds the picture inline above the trace table, so that a front end showing the
+            // richest member (HTML) shows both; Markdown keeps the table for front ends without HTML.
             let (text, markdown) = trace(result)
             data[MimeType.plain] = .string(text)
             data[MimeType.markdown] = .string(markdown)
+            data[MimeType.html] = .string(traceHTML(result, picture: graphPicture(result)))
         }
         return RenderedOutput(data: data)
     }
@@ -41,15 +48,21 @@ public enum GradientRenderer {
         node.label.isEmpty ? "n\(node.id)" : node.label
     }
 
-    static func trace(_ result: GradientResult) -> (String, String) {
+    static func graphPicture(_ result: GradientResult) -> String {
+        GraphRenderer.svg(result.graph, title: "\(result.kind.rawValue) \(plain.print(result.expression))", showGradients: true)
+    }
+
+    static func traceRows(_ result: GradientResult) -> (headers: [String], rows: [[String]], hidden: Int) {
         let graph = result.graph
-        let headline = "\(result.kind.rawValue) \(plain.print(result.expression)) = \(NumberFormatting.shortest(result.value))"
         let headers = ["node", "op", "inputs", "value", "local derivatives", "upstream gradient", "gradient"]
+        // Who consumes each node, found once (not by a scan per row).
+        var consumers = [[Int]](repeating: [], count: graph.nodes.count)
+        for node in graph.nodes { for input in Set(node.inputs) { consumers[input].append(node.id) } }
         var rows: [[String]] = []
         // Backward order: the output first, each node before its inputs.
         for node in graph.nodes.reversed() {
-            let consumers = graph.nodes.filter { $0.inputs.contains(node.id) }
-            let upstream = consumers.isEmpty ? "1 (output)" : consumers.map { "\(nodeName($0)): \(NumberFormatting.shortest($0.gradient))" }.joined(separator: ", ")
+            let upstream = consumers[node.id].isEmpty ? "1 (output)"
+                : consumers[node.id].map { "\(nodeName(graph.nodes[$0])): \(NumberFormatting.shortest(graph.nodes[$0].gradient))" }.joined(separator: ", ")
             rows.append([
                 nodeName(node), node.op, node.inputs.map { nodeName(graph.nodes[$0]) }.joined(separator: ", "),
                 NumberFormatting.shortest(node.value),
@@ -58,7 +71,28 @@ public enum GradientRenderer {
             ])
             if rows.count == shownRows { break }
         }
-        let hidden = graph.nodes.count - rows.count
+        return (headers, rows, graph.nodes.count - rows.count)
+    }
+
+    static func headline(_ result: GradientResult) -> String {
+        "\(result.kind.rawValue) \(plain.print(result.expression)) = \(NumberFormatting.shortest(result.value))"
+    }
+
+    static func traceHTML(_ result: GradientResult, picture: String) -> String {
+        let (headers, rows, hidden) = traceRows(result)
+        var html = ["<div class=\"calculus-backward\">", "<p><strong>\(TableRenderer.escape(headline(result)))</strong></p>"]
+        let leaves = result.gradients.map { "∂/∂\($0.name) = \(NumberFormatting.shortest($0.value))" }.joined(separator: ", ")
+        if !leaves.isEmpty { html.append("<p>\(TableRenderer.escape(leaves))</p>") }
+        html.append(picture)
+        html += HTMLTable.lines(headers: headers, rows: rows)
+        if hidden > 0 { html.append("<p>… \(hidden) more rows</p>") }
+        html.append("</div>")
+        return html.joined(separator: "\n")
+    }
+
+    static func trace(_ result: GradientResult) -> (text: String, markdown: String) {
+        let headline = headline(result)
+        let (headers, rows, hidden) = traceRows(result)
         var text = [headline] + TextTable.lines(headers: headers, rows: rows)
         var markdown = ["**\(headline)**", "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
         markdown += rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }

@@ -27,4 +27,5 @@ public enum MimeType {
     public static let value = "application/vnd.calculus.value+json"
     public static let derivative = "application/vnd.calculus.derivative+json"
     public static let gradient = "application/vnd.calculus.gradient+json"
+    public static let plot = "application/vnd.calculus.plot+json"
 }

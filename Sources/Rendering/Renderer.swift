@@ -22,6 +22,9 @@ public enum Renderer {
         case .gradient(let gradient): .display(GradientRenderer.render(gradient))
         case .derivativeCheck(let check): .display(GradientRenderer.render(check))
         case .valueTable(let table): .display(ValueTableRenderer.render(table))
+        case .plot(let plot): .display(PlotRenderer.render(plot))
+        case .layers(let layers): .display(TrainingRenderer.render(layers))
+        case .descent(let descent): .display(TrainingRenderer.render(descent))
         }
     }
 

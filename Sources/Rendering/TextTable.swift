@@ -10,3 +10,14 @@ enum TextTable {
         return [line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")] + rows.map(line)
     }
 }
+
+/// HTML tables in the one class the notebooks style; cells are escaped here.
+enum HTMLTable {
+    static func lines(headers: [String], rows: [[String]]) -> [String] {
+        var html = ["<table class=\"calculus-table\">", "<thead><tr>" + headers.map { "<th>\(TableRenderer.escape($0))</th>" }.joined() + "</tr></thead>", "<tbody>"]
+        html += rows.map { "<tr>" + $0.map { "<td>\(TableRenderer.escape($0))</td>" }.joined() + "</tr>" }
+        html.append("</tbody>")
+        html.append("</table>")
+        return html
+    }
+}

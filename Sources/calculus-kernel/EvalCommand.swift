@@ -16,6 +16,9 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "The cell's code; '-' reads it from standard input.")
     var code: String
 
+    @Option(help: "Print this member of each result's mime bundle instead of text/plain (e.g. image/svg+xml, text/html).")
+    var mime: String = "text/plain"
+
     func run() throws {
         let source = code == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : code
         let failed = OSThread.runWithLargeStack { () -> Bool in
@@ -23,7 +26,9 @@ struct EvalCommand: ParsableCommand {
             let request = ExecutionRequest(code: source, executionCount: 1) { output in
                 switch output {
                 case .stream(_, let text): Self.write(text, to: 1)
-                case .displayData(let bundle), .executeResult(let bundle): Self.write((bundle.plainText ?? "") + "\n", to: 1)
+                case .displayData(let bundle), .executeResult(let bundle):
+                    let member = bundle.data[mime].map { $0.stringValue ?? $0.prettySerialized() } ?? bundle.plainText ?? ""
+                    Self.write(member + "\n", to: 1)
                 }
             }
             do {

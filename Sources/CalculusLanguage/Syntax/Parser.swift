@@ -151,9 +151,43 @@ public struct Parser {
         case "plot":
             let items = try expressionList()
             return .plot(items, try rangeSpecification())
+        case "layers":
+            let count = try wholeNumber("the number of layers, as in layers 20 sigmoid(u) at u = 0.5")
+            let body = try expression()
+            guard isKeyword("at") || isKeyword("where") else {
+                throw expected("'at' and the starting value of the layer's variable, as in layers 20 sigmoid(u) at u = 0.5")
+            }
+            advance()
+            return .layers(count: count, body, at: try assignments())
+        case "descend":
+            let loss = try expression()
+            guard isKeyword("wrt") else { throw expected("'wrt' and the names to train, as in descend loss wrt w, b rate 0.1 for 50 steps") }
+            advance()
+            var names: [String] = []
+            repeat { names.append(try name()) } while consume(.comma)
+            guard isKeyword("rate") else { throw expected("'rate' and the learning rate, as in descend loss wrt w rate 0.1 for 50 steps") }
+            advance()
+            let rate = try expression()
+            guard isKeyword("for") else { throw expected("'for N steps'") }
+            advance()
+            let steps = try wholeNumber("the number of steps, as in for 50 steps")
+            guard isKeyword("steps") || isKeyword("step") else { throw expected("'steps' after the number of steps") }
+            advance()
+            return .descend(loss, withRespectTo: names, rate: rate, steps: steps)
         default:
             throw unexpected()
         }
+    }
+
+    /// A literal whole number (not an expression: `layers 20 sigmoid(u)` must not read `20 sigmoid(u)`
+    /// as a product).
+    private mutating func wholeNumber(_ what: String) throws(CalculusError) -> Int {
+        guard case .number(let value) = current.kind else { throw expected(what) }
+        guard value == value.rounded(), value >= 0, value <= 1e9 else {
+            throw CalculusError.syntax("expected a whole number, found \(NumberFormatting.shortest(value))", at: current.range)
+        }
+        advance()
+        return Int(value)
     }
 
     private mutating func expressionList() throws(CalculusError) -> [Expression] {

@@ -30,6 +30,11 @@ public struct Statement: Hashable, Sendable {
         case valueTable([Expression], RangeSpecification)
         /// `plot E1, E2 for x in a..b`.
         case plot([Expression], RangeSpecification)
+        /// `layers 20 sigmoid(u) at u = 0.5`: E applied to its own output `count` times, starting
+        /// from the first `at` value, with each layer's local derivative and their running product.
+        case layers(count: Int, Expression, at: [Assignment])
+        /// `descend loss wrt w, b rate 0.1 for 50 steps`: gradient descent on value-bound names.
+        case descend(Expression, withRespectTo: [String], rate: Expression, steps: Int)
     }
 }
 
@@ -68,7 +73,7 @@ public struct RangeSpecification: Hashable, Sendable {
 public enum Keywords {
     public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt"]
     public static let statement: [String] = [
-        "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot",
+        "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot", "layers", "descend",
     ]
     /// Names with a fixed meaning that also may not be rebound (besides the built-ins).
     public static let reservedNames: Set<String> = ["diff"]

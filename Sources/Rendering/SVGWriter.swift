@@ -1,0 +1,101 @@
+/// Builds SVG text. Coordinates are written with at most two decimals by integer arithmetic (a
+/// 2,000-point curve is 4,000 numbers; general double printing would dominate the render time).
+struct SVGWriter {
+    private(set) var text = ""
+    let width: Double
+    let height: Double
+
+    /// The picture scales with its container (the `viewBox`), text with it; it never grows wider
+    /// than its natural size.
+    init(width: Double, height: Double, title: String) {
+        self.width = width
+        self.height = height
+        text.reserveCapacity(16_384)
+        text += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" "
+        text += "viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\" style=\"max-width:100%;height:auto\" "
+        text += "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" role=\"img\">\n"
+        text += "<title>\(Self.escape(title))</title>\n"
+    }
+
+    mutating func raw(_ element: String) {
+        text += element
+        text += "\n"
+    }
+
+    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil) {
+        text += "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\""
+        if let dash { text += " stroke-dasharray=\"\(dash)\"" }
+        text += "/>\n"
+    }
+
+    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, radius: Double = 0, extra: String = "") {
+        text += "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"\(fill)\""
+        if let stroke { text += " stroke=\"\(stroke)\"" }
+        if radius > 0 { text += " rx=\"\(Self.number(radius))\"" }
+        if !extra.isEmpty { text += " " + extra }
+        text += "/>\n"
+    }
+
+    enum Anchor: String { case start, middle, end }
+
+    mutating func label(_ content: String, x: Double, y: Double, size: Double, anchor: Anchor = .start, fill: String = "#222", weight: String? = nil) {
+        text += "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" text-anchor=\"\(anchor.rawValue)\" fill=\"\(fill)\""
+        if let weight { text += " font-weight=\"\(weight)\"" }
+        text += ">\(Self.escape(content))</text>\n"
+    }
+
+    /// A polyline through `points`, as one path.
+    mutating func path(_ points: [(x: Double, y: Double)], stroke: String, width: Double, extra: String = "") {
+        guard let first = points.first else { return }
+        text += "<path fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\" stroke-linejoin=\"round\""
+        if !extra.isEmpty { text += " " + extra }
+        text += " d=\"M"
+        Self.appendNumber(first.x, to: &text)
+        text += " "
+        Self.appendNumber(first.y, to: &text)
+        for point in points.dropFirst() {
+            text += "L"
+            Self.appendNumber(point.x, to: &text)
+            text += " "
+            Self.appendNumber(point.y, to: &text)
+        }
+        text += "\"/>\n"
+    }
+
+    func finished() -> String { text + "</svg>\n" }
+
+    static func number(_ value: Double) -> String {
+        var result = ""
+        appendNumber(value, to: &result)
+        return result
+    }
+
+    /// Two decimals at most, trailing zeros dropped: 12, 12.5, -0.25.
+    static func appendNumber(_ value: Double, to text: inout String) {
+        let clamped = Swift.max(-1e9, Swift.min(1e9, value.isFinite ? value : 0))
+        var hundredths = Int((clamped * 100).rounded())
+        if hundredths < 0 {
+            text += "-"
+            hundredths = -hundredths
+        }
+        text += String(hundredths / 100)
+        let fraction = hundredths % 100
+        if fraction != 0 {
+            text += fraction % 10 == 0 ? ".\(fraction / 10)" : (fraction < 10 ? ".0\(fraction)" : ".\(fraction)")
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
