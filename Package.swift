@@ -68,12 +68,17 @@ let package = Package(
         // Speed figures for benchmarks/run.sh (not a test: speed goals are measured, not asserted).
         .executableTarget(
             name: "calculus-bench",
-            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Threads"],
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "Threads"],
             path: "benchmarks/swift"
         ),
         .testTarget(
             name: "CalculusLanguageTests",
             dependencies: ["CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession", "Rendering", "CalculusKernel", "Threads"]
+        ),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: ["CalculusSession", "Rendering", "JSON", "Threads"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "KernelTests",

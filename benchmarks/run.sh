@@ -3,7 +3,8 @@
 #   kernel: calculus-kernel vs ipykernel vs a bare pyzmq signed echo (startup, round trip, memory);
 #   language: parse + print throughput of a 10,000-node expression;
 #   symbolic: derivatives of the seeds, a 50-deep nest, a 30-factor product, a 200-term sum vs sympy.diff;
-#   autograd: a 100,000-op chain and MLP(16, [32, 32, 1]) vs micrograd.
+#   autograd: a 100,000-op chain and MLP(16, [32, 32, 1]) vs micrograd;
+#   rendering: a 500-node graph and a 2,000-point plot to their mime bundles (an absolute goal).
 # Usage: benchmarks/run.sh [--rounds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +23,5 @@ echo "== symbolic"
 .venv/bin/python benchmarks/symbolic_bench.py .build/release/calculus-bench
 echo "== autograd"
 .venv/bin/python benchmarks/autograd_bench.py .build/release/calculus-bench
+echo "== rendering (goal: under 50 ms each)"
+.build/release/calculus-bench render

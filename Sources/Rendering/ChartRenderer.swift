@@ -40,7 +40,7 @@ struct Chart {
         let clip = "clip-\(Self.identifier(title + xLabel + String(series.count)))"
         svg.raw("<defs><clipPath id=\"\(clip)\"><rect x=\"\(SVGWriter.number(margin.left))\" y=\"\(SVGWriter.number(margin.top))\" width=\"\(SVGWriter.number(plotWidth))\" height=\"\(SVGWriter.number(plotHeight))\"/></clipPath></defs>")
         svg.rect(x: 0, y: 0, width: Self.width, height: Self.height, fill: "#ffffff")
-        svg.label(title, x: Self.width / 2, y: 21, size: 14, anchor: .middle, weight: "bold")
+        svg.label(SVGWriter.shortened(title, to: 80), x: Self.width / 2, y: 21, size: 14, anchor: .middle, weight: "bold")
 
         // Grid and ticks.
         let xTicks = Self.ticks(xLow, xHigh)

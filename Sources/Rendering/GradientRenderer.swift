@@ -127,6 +127,14 @@ public enum GradientRenderer {
 
     public static func render(_ check: DerivativeCheck) -> RenderedOutput {
         let point = check.point.keys.sorted().map { "\($0) = \(NumberFormatting.shortest(check.point[$0]!))" }.joined(separator: ", ")
+        let markdown = [
+            "**check $\(LaTeXPrinter().print(check.derivative))$ at \(point)**", "",
+            "| method | value |", "| --- | --- |",
+            "| symbolic | \(NumberFormatting.shortest(check.symbolic)) |",
+            "| autograd | \(NumberFormatting.shortest(check.autograd)) |",
+            "| central finite difference | \(NumberFormatting.shortest(check.finiteDifference)) |",
+            "", "largest relative disagreement: \(NumberFormatting.shortest(check.largestDisagreement))",
+        ]
         let text = [
             "check \(plain.print(check.derivative)) at \(point)",
             "symbolic           \(NumberFormatting.shortest(check.symbolic))",
@@ -136,6 +144,7 @@ public enum GradientRenderer {
         ]
         return RenderedOutput(data: [
             MimeType.plain: .string(text.joined(separator: "\n")),
+            MimeType.markdown: .string(markdown.joined(separator: "\n")),
             "application/vnd.calculus.check+json": [
                 "derivative": .string(ExpressionPrinter.ascii.print(check.derivative)),
                 "symbolic": .double(check.symbolic), "autograd": .double(check.autograd),

@@ -68,7 +68,7 @@ enum GraphRenderer {
         svg.raw("<defs><marker id=\"\(marker)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"#888\"/></marker></defs>")
         svg.rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff")
         let caption = hiddenCount > 0 ? "\(title) — \(nodes.count) nodes, the \(nodes.count - hiddenCount) nearest the output shown" : title
-        svg.label(caption, x: margin, y: margin + 8, size: 13, weight: "bold")
+        svg.label(SVGWriter.shortened(caption, to: Swift.max(40, Int(width / 8))), x: margin, y: margin + 8, size: 13, weight: "bold")
 
         // Summary box for the hidden part.
         let summaryY = margin + 26 + (Double(tallest) * (nodeHeight + rowGap) - rowGap) / 2 - nodeHeight / 2

@@ -85,6 +85,11 @@ struct SVGWriter {
         }
     }
 
+    /// Long expressions in titles are cut, so that a caption never runs off its picture.
+    static func shortened(_ text: String, to length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+
     static func escape(_ text: String) -> String {
         var result = ""
         for character in text {

@@ -2,6 +2,8 @@
 // (benchmarks/run.sh) can put them beside their peers' (SymPy, micrograd) measured in the same run.
 import AutogradEngine
 import CalculusLanguage
+import CalculusSession
+import Rendering
 import SymbolicEngine
 import Threads
 
@@ -139,12 +141,34 @@ func benchmarkAutograd() throws {
     report(["benchmark": "\"autograd\"", "name": "\"MLP(16, [32, 32, 1])\"", "nodes": "\(nodes)", "seconds": "\(mlpSeconds)"])
 }
 
+/// Rendering: a 500-node computation graph (`graph` and `backward`) and a 2,000-point plot, each
+/// from its result to its full mime bundle. Goal: under 50 ms each.
+func benchmarkRendering() throws {
+    let session = Session()
+    // About 500 nodes: x and w, then 100 terms of sin(k·x)·w (the constant k, ·, sin, ·w, +: 5 nodes each).
+    let terms = (1...100).map { "sin(\($0)x)*w" }.joined(separator: " + ")
+    let graphResults = try session.run("x = 0.5; w = 1.5; graph \(terms); backward \(terms)")
+    for result in graphResults {
+        guard case .gradient(let gradient) = result else { continue }
+        let seconds = measure(seconds: 0.5) { _ = Renderer.render(result) }
+        report(["benchmark": "\"render\"", "name": "\"\(gradient.kind.rawValue), \(gradient.graph.nodes.count)-node graph\"",
+                "seconds": "\(seconds)", "goal_seconds": "0.05"])
+    }
+    let plot = try session.run("plot sin(x), d/dx sin(x) for x in 0..2 step 0.001")[0]
+    guard case .plot(let data) = plot else { return }
+    let render = measure(seconds: 0.5) { _ = Renderer.render(plot) }
+    report(["benchmark": "\"render\"", "name": "\"plot, 2 curves of \(data.sampleCount) points\"", "seconds": "\(render)", "goal_seconds": "0.05"])
+    let sampling = try measure(seconds: 0.5) { _ = try session.run("plot sin(x), d/dx sin(x) for x in 0..2 step 0.001") }
+    report(["benchmark": "\"render\"", "name": "\"plot, sampling and rendering\"", "seconds": "\(sampling)", "goal_seconds": "0.05"])
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
     if which == "symbolic" || which == "all" { try benchmarkSymbolic(nil) }
     if which == "autograd" || which == "all" { try benchmarkAutograd() }
+    if which == "render" || which == "all" { try benchmarkRendering() }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
         let expression = try Parser.parseExpression(String(repeating: "sin(", count: depth) + "x" + String(repeating: ")", count: depth))

@@ -1,0 +1,114 @@
+import CalculusSession
+import Foundation
+import JSON
+import Rendering
+import Testing
+import Threads
+
+/// Every mime of a fixed set of results, compared with the files in `Snapshots/` (SVG as text).
+/// A renderer change that alters any output fails here; review the new pictures (scripts/
+/// review_snapshots.sh makes PNGs of them), then record with `RECORD_SNAPSHOTS=1 swift test`.
+@Suite struct SnapshotTests {
+    static let cases: [(name: String, cell: String)] = [
+        ("value", "x^2 + 1 at x = 2"),
+        ("derivative-sin-x2", "d/dx sin(x^2)"),
+        ("derivative-nested-chain", "d/dx sin(cos(tan(x^2+1)))"),
+        ("derivative-at", "d/dz sigmoid(z) at z = 0"),
+        ("simplify", "simplify x*x + 2x*x"),
+        ("chain-rule-table", "table d/dx [(3x+1)^2, sin(x^2), e^(2x)]"),
+        ("value-table", "table sin(x), ln(x) for x in -0.5..1 step 0.5"),
+        ("grad", "x = 2; w = 3; target = 10; loss = ((w*x)^2 - target)^2; grad loss wrt w"),
+        ("backward", "x = 2; w = 3; target = 10; loss = ((w*x)^2 - target)^2; backward loss"),
+        ("graph", "z = 2; a1 = relu(z); a2 = sigmoid(a1); loss = (a2 - 0.8)^2; graph loss"),
+        ("graph-large", "x = 0.5; graph " + (1...80).map { "sin(\($0)x)" }.joined(separator: " + ")),
+        ("plot-activation", "plot sigmoid(x), d/dx sigmoid(x) for x in -6..6"),
+        ("plot-poles", "plot tan x, 1/x, ln x for x in -5..5"),
+        ("layers", "layers 20 sigmoid(u) at u = 0.5"),
+        ("descend", "x = 1.5; y = 0.8; w = 0.2; b = 0; loss = (sigmoid(w*x + b) - y)^2; descend loss wrt w, b rate 2 for 30 steps"),
+        ("check-answer", "check d/dx x^3 = 3x"),
+        ("check-at", "check d/dz sigmoid(z) at z = 0"),
+        ("print", #"print "value", 1 + 1"#),
+    ]
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    /// The last result of a cell, every mime in order, JSON pretty-printed with sorted keys.
+    static func snapshot(of cell: String) throws -> String {
+        let results = try OSThread.runWithLargeStack { try Session().run(cell) }
+        guard let last = results.last else { return "(no output)\n" }
+        switch Renderer.render(last) {
+        case .stream(let text):
+            return "=== stream stdout ===\n\(text)"
+        case .display(let output):
+            return output.data.keys.sorted().map { mime in
+                let value = output.data[mime]!
+                let text = value.stringValue ?? value.prettySerialized()
+                return "=== \(mime) ===\n\(text)\(text.hasSuffix("\n") ? "" : "\n")"
+            }.joined()
+        }
+    }
+
+    @Test(arguments: cases.map(\.name))
+    func matchesTheRecordedSnapshot(name: String) throws {
+        let cell = Self.cases.first { $0.name == name }!.cell
+        let actual = try Self.snapshot(of: cell)
+        let file = Self.directory.appendingPathComponent("\(name).txt")
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("no snapshot \(file.lastPathComponent); record it with RECORD_SNAPSHOTS=1 swift test --filter SnapshotTests")
+            return
+        }
+        if actual != expected {
+            let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(actualLines.count, expectedLines.count)
+            let got = first < actualLines.count ? String(actualLines[first]) : "(end)"
+            let want = first < expectedLines.count ? String(expectedLines[first]) : "(end)"
+            Issue.record("\(name) differs from its snapshot at line \(first + 1):\n  got:  \(got.prefix(300))\n  want: \(want.prefix(300))")
+        }
+    }
+
+    @Test func errorsCarryTheMessageAndACaretInTheTraceback() throws {
+        do {
+            _ = try Session().run("x = 1\nd/dx sine(x)")
+            Issue.record("no error")
+        } catch {
+            let rendered = ErrorRenderer.render(error, cell: "x = 1\nd/dx sine(x)", colored: false)
+            #expect(rendered.name == "NameError")
+            #expect(rendered.traceback == [
+                "NameError: unknown function sine (did you mean sin?)",
+                "  line 2 | d/dx sine(x)",
+                "         |      ^~~~",
+            ])
+            let colored = ErrorRenderer.render(error, cell: "x = 1\nd/dx sine(x)")
+            #expect(colored.traceback[0].hasPrefix("\u{1B}[0;31mNameError\u{1B}[0m: "))
+        }
+    }
+
+    /// JupyterLab shows the richest member it can (HTML, then Markdown, then LaTeX, then SVG):
+    /// each kind of result must carry the member that should be seen, and nothing that would hide it.
+    @Test func bundleMembersAreChosenForWhatJupyterLabShows() throws {
+        func members(_ cell: String) throws -> Set<String> {
+            guard case .display(let output) = Renderer.render(try Session().run(cell).last!) else { return [] }
+            return Set(output.data.keys)
+        }
+        let graph = try members("x = 1; graph sin(x)")
+        #expect(graph.contains("image/svg+xml") && !graph.contains("text/html") && !graph.contains("text/markdown") && !graph.contains("text/latex"))
+        let plot = try members("plot x for x in 0..1")
+        #expect(plot.contains("image/svg+xml") && !plot.contains("text/html") && !plot.contains("text/markdown") && !plot.contains("text/latex"))
+        let derivative = try members("d/dx x^2")
+        #expect(derivative.isSuperset(of: ["text/markdown", "text/latex", "text/plain"]) && !derivative.contains("text/html"))
+        // The backward trace's HTML holds the graph's picture inline, so showing the HTML shows both.
+        guard case .display(let backward) = Renderer.render(try Session().run("x = 1; backward sin(x)").last!) else { return }
+        #expect(backward.data["text/html"]?.stringValue?.contains("<svg") == true)
+        // LaTeX members are delimited, or front ends show them as source.
+        for cell in ["d/dx x^2", "x = 1; grad x^2 wrt x", "simplify x + x"] {
+            guard case .display(let output) = Renderer.render(try Session().run(cell).last!) else { continue }
+            if let latex = output.data["text/latex"]?.stringValue { #expect(latex.hasPrefix("$") && latex.hasSuffix("$")) }
+        }
+    }
+}
