@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine: libzmq (with pkg-config),
 # and a project-local Python venv (.venv) with the pinned Jupyter stack. Safe to run again.
+# With --test it also installs what only the tests use: Chromium and its driver (JupyterLab in a
+# real browser), tmux (jupyter console driven at its prompt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for package in libzmq3-dev pkg-config python3-venv; do
+packages=(libzmq3-dev pkg-config python3-venv)
+[ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver tmux)
+for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")
 done
 if ((${#need_apt[@]})); then

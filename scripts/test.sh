@@ -3,7 +3,7 @@
 # runs against the installed kernelspec (pytest in the project's venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh --test
 
 echo "== building"
 swift build
