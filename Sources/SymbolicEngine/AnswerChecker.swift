@@ -26,6 +26,9 @@ public struct AnswerChecker: Sendable {
         var names = Array(Set(answer.freeVariables + expected.freeVariables)).filter { known[$0] == nil }
         names.sort()
         var agreed = 0
+        var compared = 0
+        // Of the points where they differ, show the one where they differ most (clearest to a student).
+        var clearest: (point: [String: Double], answer: Double, expected: Double, gap: Double)?
         for trial in 0..<48 {
             var point: [String: Double] = [:]
             for (offset, name) in names.enumerated() {
@@ -33,12 +36,19 @@ public struct AnswerChecker: Sendable {
             }
             let at = evaluator.with(point)
             guard let a = try? at.evaluate(answer), let b = try? at.evaluate(expected) else { continue }
+            compared += 1
             let scale = Swift.max(1, Swift.abs(a), Swift.abs(b))
-            if Swift.abs(a - b) > 1e-9 * scale {
-                return Verdict(isEqual: false, method: "differs at a sample point", counterexample: (point, a, b))
+            let gap = Swift.abs(a - b) / scale
+            if gap > 1e-9 {
+                if gap > clearest?.gap ?? 0 { clearest = (point, a, b, gap) }
+            } else {
+                agreed += 1
             }
-            agreed += 1
-            if agreed >= 12 { break }
+            if compared >= 12 { break }
+        }
+        if let clearest {
+            return Verdict(isEqual: false, method: "differs at a sample point",
+                           counterexample: (clearest.point, clearest.answer, clearest.expected))
         }
         guard agreed >= 3 else {
             throw CalculusError(.math, "could not find points where both expressions are defined to compare them")
