@@ -44,7 +44,7 @@ let package = Package(
         // The calculus language core: syntax, built-ins, printers, numeric evaluation, environment.
         .target(name: "CalculusLanguage", dependencies: ["Threads"]),
         // Symbolic differentiation with recorded steps, and the simplifier that writes textbook answers.
-        .target(name: "SymbolicEngine", dependencies: ["CalculusLanguage"]),
+        .target(name: "SymbolicEngine", dependencies: ["CalculusLanguage", "Threads"]),
         // Scalar autograd: a computation graph from an expression at the session's values, and backward.
         .target(name: "AutogradEngine", dependencies: ["CalculusLanguage"]),
         // A notebook session: runs cells statement by statement and returns result values.

@@ -13,6 +13,10 @@ import AutogradEngine
 public final class Session {
     public private(set) var environment = Environment()
 
+    /// The longest cell run, in UTF-8 bytes. A notebook cell is a few lines and a pasted table of
+    /// data a megabyte; 16 MB is a hostile or broken client, refused before any of it is parsed.
+    public static let maximumCellBytes = 16 << 20
+
     public init() {}
 
     /// Runs `cell`, handing each statement's result to `emit` as soon as it is ready.
@@ -20,6 +24,12 @@ public final class Session {
         _ cell: String, isInterrupted: @escaping @Sendable () -> Bool = { false },
         emit: (StatementResult) -> Void
     ) throws(CellError) {
+        let size = cell.utf8.count
+        guard size <= Self.maximumCellBytes else {
+            throw CellError(
+                error: CalculusError(.limit, "the cell has \(NumberFormatting.shortest(Double(size))) bytes; a cell may have at most \(NumberFormatting.shortest(Double(Self.maximumCellBytes)))"),
+                statementRange: nil)
+        }
         var parser = Parser(cell, boundNames: environment.boundNames)
         while true {
             let statement: Statement

@@ -88,12 +88,15 @@ public enum ProtocolError: Error, CustomStringConvertible, Equatable {
     case unsupported(String)
     case malformed(String)
     case badSignature
+    /// A signature seen before: a replayed message.
+    case replayed
 
     public var description: String {
         switch self {
         case .unsupported(let what): "unsupported \(what)"
         case .malformed(let what): "malformed message: \(what)"
         case .badSignature: "message signature does not match"
+        case .replayed: "message replayed (its signature was seen before)"
         }
     }
 }

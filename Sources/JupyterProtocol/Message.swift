@@ -67,9 +67,12 @@ public struct Message: Sendable, Equatable {
 public struct WireCodec: Sendable {
     public static let delimiter: [UInt8] = Array("<IDS|MSG>".utf8)
     public let signer: MessageSigner
+    /// When set, a message whose signature was seen before is refused (`ProtocolError.replayed`).
+    public let replayGuard: ReplayGuard?
 
-    public init(key: String) {
+    public init(key: String, refusingReplays: Bool = false) {
         signer = MessageSigner(key: key)
+        replayGuard = refusingReplays && signer.isEnabled ? ReplayGuard() : nil
     }
 
     public func encode(_ message: Message) -> [[UInt8]] {
@@ -94,6 +97,7 @@ public struct WireCodec: Sendable {
         let signature = frames[delimiterIndex + 1]
         let parts = Array(frames[(delimiterIndex + 2)..<(delimiterIndex + 6)])
         guard signer.verify(signature: signature, parts: parts) else { throw ProtocolError.badSignature }
+        if let replayGuard, !replayGuard.admit(signature) { throw ProtocolError.replayed }
         func object(_ bytes: [UInt8], _ name: String) throws -> JSONValue {
             let value: JSONValue
             do { value = try JSONValue.parse(bytes) } catch { throw ProtocolError.malformed("\(name) is not JSON") }

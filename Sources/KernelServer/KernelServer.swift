@@ -33,7 +33,7 @@ public final class KernelServer: @unchecked Sendable {
 
     public init(connection: ConnectionInfo, interpreter: Interpreter) throws {
         self.connection = connection
-        self.codec = WireCodec(key: connection.key)
+        self.codec = WireCodec(key: connection.key, refusingReplays: true)
         self.context = try ZMQContext()
         self.interpreter = interpreter
         if connection.key.isEmpty {
@@ -51,6 +51,11 @@ public final class KernelServer: @unchecked Sendable {
         let iopub = try ZMQSocket(context: context, kind: .extendedPublisher)
         // Pass every subscription up, even repeated ones, so each new client gets its welcome.
         try iopub.setOption(ZMQ_XPUB_VERBOSE, Int32(1))
+        // A publisher drops what a slow subscriber cannot take once its queue holds this many
+        // messages. libzmq's 1,000 is a few hundred fast cells: a front end busy rendering would
+        // lose outputs. 100,000 rides out any burst a notebook makes and still bounds the memory
+        // a stalled client can pin.
+        try iopub.setOption(ZMQ_SNDHWM, Int32(100_000))
         let iopubQueue = try ZMQSocket(context: context, kind: .pull)
         let wake = try ZMQSocket(context: context, kind: .pull)
         for socket in [shell, control, iopub] {
@@ -178,13 +183,23 @@ public final class KernelServer: @unchecked Sendable {
         defer { shell.close(); wake.close() }
         guard let publisher = try? IOPubPublisher(server: self) else { return }
         publisher.publish(type: "status", content: ["execution_state": "starting"], parent: nil)
+        // After a burst of requests, once the shell has been quiet this long, free memory goes
+        // back to the system, so that the kernel's size follows what it holds, not its peak.
+        let quietMilliseconds = 50
+        var servedSinceTrim = false
         while !shutdownRequested {
             do {
-                let ready = try ZMQSocket.pollReadable([shell, wake], timeoutMilliseconds: -1)
+                let ready = try ZMQSocket.pollReadable([shell, wake], timeoutMilliseconds: servedSinceTrim ? quietMilliseconds : -1)
+                if ready.isEmpty {
+                    FreeMemory.returnToSystem()
+                    servedSinceTrim = false
+                    continue
+                }
                 if ready.contains(1) { return }
                 guard let frames = try shell.receive(dontWait: true) else { continue }
                 guard let request = decode(frames, channel: "shell") else { continue }
                 handleShell(request, shell: shell, publisher: publisher)
+                servedSinceTrim = true
             } catch let error as ZMQError where error.isContextTerminated {
                 return
             } catch {
@@ -200,6 +215,8 @@ public final class KernelServer: @unchecked Sendable {
             return try codec.decode(frames)
         } catch ProtocolError.badSignature {
             Log.warning("\(channel): dropped a message whose signature does not match")
+        } catch ProtocolError.replayed {
+            Log.warning("\(channel): refused a replayed message (its signature was seen before)")
         } catch {
             Log.warning("\(channel): dropped a message: \(error)")
         }

@@ -11,7 +11,14 @@ import Glibc
 /// out, so products of many factors do not swell. Sums keep the order their terms first appeared in,
 /// so `1 - sigmoid(z)` stays as a reader expects.
 public struct Simplifier: Sendable {
-    public init() {}
+    /// Checked once per term of a sum and factor of a product. When it turns true, `simplify` hands
+    /// back what is left unsimplified (still equal, never wrong), so that a caller that is about to
+    /// throw `interrupted` is not kept waiting by the simplification of a huge expression.
+    let isInterrupted: @Sendable () -> Bool
+
+    public init(isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+        self.isInterrupted = isInterrupted
+    }
 
     public func simplify(_ expression: Expression) -> Expression {
         switch expression {
@@ -25,6 +32,7 @@ public struct Simplifier: Sendable {
             // A long sum is a deep left-leaning tree: walk its terms in a loop, not by recursion.
             var sum = SumForm()
             for (negative, term) in Self.terms(of: expression) {
+                if isInterrupted() { return expression }
                 let form = SumForm(simplify(term))
                 sum.add(negative ? form.negated : form)
             }
@@ -32,6 +40,7 @@ public struct Simplifier: Sendable {
         case .binary(.multiply, _, _):
             var product = ProductForm(coefficient: .one, factors: [])
             for factor in Self.factors(of: expression) {
+                if isInterrupted() { return expression }
                 product.multiply(by: self.product(of: simplify(factor)))
             }
             product.normalize()

@@ -1,4 +1,5 @@
 import CalculusLanguage
+import Threads
 
 /// Symbolic differentiation that records its steps as it goes (never reconstructed afterwards).
 /// Each operation's rule is here once; each built-in's derivative comes from the built-ins table.
@@ -31,19 +32,30 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
         var current = expression
         var steps: [DerivativeStep] = []
-        let simplifier = Simplifier()
-        for _ in 0..<order {
-            var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier)
-            let (step, simplified) = try run.derive(current)
-            steps.append(step)
-            if step.result != simplified {
-                steps.append(DerivativeStep(
-                    rule: .simplify, expression: step.result, result: simplified, substeps: [], chain: nil, variable: variable))
+        let simplifier = Simplifier(isInterrupted: isInterrupted)
+        do throws(CalculusError) {
+            for _ in 0..<order {
+                var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier)
+                let (step, simplified) = try run.derive(current)
+                // The simplifier gives up early when interrupted; its (unsimplified) answer is not kept.
+                if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+                steps.append(step)
+                if step.result != simplified {
+                    steps.append(DerivativeStep(
+                        rule: .simplify, expression: step.result, result: simplified, substeps: [], chain: nil, variable: variable))
+                }
+                if simplified.nodeCount > maximumResultSize {
+                    throw CalculusError(.limit, "the derivative has more than \(maximumResultSize) terms")
+                }
+                current = simplified
             }
-            if simplified.nodeCount > maximumResultSize {
-                throw CalculusError(.limit, "the derivative has more than \(maximumResultSize) terms")
-            }
-            current = simplified
+        } catch {
+            // The steps of earlier orders can hold hundreds of megabytes: free them off this thread
+            // so that the error (an interrupt above all) is reported at once.
+            OSThread.releaseInBackground((steps, current))
+            steps = []
+            current = expression
+            throw error
         }
         return Derivation(expression: expression, variable: variable, order: order, result: current, steps: steps)
     }

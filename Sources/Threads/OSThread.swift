@@ -7,7 +7,7 @@ import Darwin
 /// A POSIX thread with a chosen stack size. Used where a socket needs one owning thread
 /// (kernel server) and where deep expressions need a deep stack (language evaluation).
 public final class OSThread: @unchecked Sendable {
-    private var thread = pthread_t()
+    fileprivate var thread = pthread_t()
     private let body: () -> Void
 
     /// The stack size for threads that parse, evaluate or print expressions:
@@ -52,4 +52,23 @@ public final class OSThread: @unchecked Sendable {
 
 private final class ResultBox<T>: @unchecked Sendable {
     var value: T?
+}
+
+extension OSThread {
+    /// Frees `value` on a thread of its own: letting go of a tree of millions of nodes takes a
+    /// tenth of a second or more, which an interrupted statement must not make its user wait for.
+    /// The thread has the large stack because releasing a deep tree recurses as deep as the tree.
+    public static func releaseInBackground<T>(_ value: consuming T) {
+        let box = ReleaseBox(value)
+        let thread = OSThread(stackSize: largeStackSize) {
+            box.value = nil
+            FreeMemory.returnToSystem()
+        }
+        pthread_detach(thread.thread)
+    }
+}
+
+private final class ReleaseBox<T>: @unchecked Sendable {
+    var value: T?
+    init(_ value: consuming T) { self.value = value }
 }

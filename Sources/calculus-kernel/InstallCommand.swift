@@ -49,6 +49,9 @@ struct InstallCommand: ParsableCommand {
         let destination = root.appendingPathComponent(name)
         let files = FileManager.default
         try files.createDirectory(at: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        // Whoever can write a kernelspec chooses what runs as the kernel: never world-writable,
+        // whatever the umask or the mode of a folder left by an earlier install.
+        try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: destination.path)
 
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
         let resolvedExecutable = executable.hasPrefix("/") ? executable

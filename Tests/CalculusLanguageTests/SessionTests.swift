@@ -161,6 +161,16 @@ struct Notebook {
         #expect(try OSThread.runWithLargeStack { try Notebook().run(cell) } == ["v = 136"])
     }
 
+    @Test func aCellOverSixteenMegabytesIsRefusedUnparsed() throws {
+        let notebook = Notebook()
+        _ = try notebook.run("kept = 1")
+        let huge = "kept = 2 " + String(repeating: " ", count: Session.maximumCellBytes)
+        let error = notebook.error(huge)
+        #expect(error?.kind == .limit)
+        #expect(error?.message.contains("at most 16777216") == true)
+        #expect(try notebook.run("kept") == ["kept = 1"])
+    }
+
     @Test func twentyThousandStatements() throws {
         let cell = (0..<20_000).map { "s\($0) = \($0)" }.joined(separator: "; ") + "; s19999 + s1"
         #expect(try OSThread.runWithLargeStack { try Notebook().run(cell) } == ["s19999 + s1 = 20000"])

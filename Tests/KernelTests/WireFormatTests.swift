@@ -48,6 +48,32 @@ import Testing
         #expect(throws: ProtocolError.badSignature) { try codec.decode(frames(signature: signature)) }
     }
 
+    @Test func replayedSignatureIsRefusedInAnyCase() throws {
+        let codec = WireCodec(key: "3a2b1c0d-test-key", refusingReplays: true)
+        let signature = "a72c26a080e69306604c2d8676ec487427d1290a6b90910ce886262400332de4"
+        _ = try codec.decode(frames(signature: signature))
+        #expect(throws: ProtocolError.replayed) { try codec.decode(frames(signature: signature)) }
+        // The same signature in upper case is the same HMAC, so it is the same replay.
+        #expect(throws: ProtocolError.replayed) { try codec.decode(frames(signature: signature.uppercased())) }
+        // Without the guard (the default, as the client side of a codec uses it) a repeat decodes.
+        let lenient = WireCodec(key: "3a2b1c0d-test-key")
+        _ = try lenient.decode(frames(signature: signature))
+        _ = try lenient.decode(frames(signature: signature))
+    }
+
+    @Test func replayGuardForgetsOnlyTheOldestBeyondItsCapacity() {
+        let guardOfTwo = ReplayGuard(capacity: 2)
+        let signatures = (1...3).map { Array(String(repeating: String($0), count: 64).utf8) }
+        #expect(guardOfTwo.admit(signatures[0]))
+        #expect(guardOfTwo.admit(signatures[1]))
+        #expect(!guardOfTwo.admit(signatures[1]))
+        #expect(guardOfTwo.admit(signatures[2]))  // evicts signatures[0]
+        #expect(!guardOfTwo.admit(signatures[1]))
+        #expect(!guardOfTwo.admit(signatures[2]))
+        #expect(guardOfTwo.admit(signatures[0]))
+        #expect(!guardOfTwo.admit(Array("not a signature".utf8)))
+    }
+
     @Test func emptyKeyMeansNoSigning() throws {
         let codec = WireCodec(key: "")
         let message = try codec.decode(frames(signature: ""))
