@@ -65,6 +65,11 @@ let package = Package(
             ],
             resources: []
         ),
+        // The fuzz harness: one input through parse, evaluate, differentiate, autograd, render, JSON.
+        .target(name: "CalculusFuzzing", dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "JSON", "Threads"]),
+        // libFuzzer's target when built by scripts/fuzz.sh (-sanitize=fuzzer -DFUZZING); otherwise
+        // a replayer of corpus files, so every input ever saved runs in the tests.
+        .executableTarget(name: "calculus-fuzz", dependencies: ["CalculusFuzzing"]),
         // Speed figures for benchmarks/run.sh (not a test: speed goals are measured, not asserted).
         .executableTarget(
             name: "calculus-bench",
@@ -73,7 +78,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CalculusLanguageTests",
-            dependencies: ["CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession", "Rendering", "CalculusKernel", "Threads"]
+            dependencies: [
+                "CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession", "Rendering", "CalculusKernel",
+                "Threads", "CalculusFuzzing",
+            ]
         ),
         .testTarget(
             name: "RenderingTests",

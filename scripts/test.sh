@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the Swift suites (swift test), then the Jupyter conformance suite and the notebook
-# runs against the installed kernelspec (pytest in the project's venv).
+# runs against the installed kernelspec (pytest in the project's venv), the hardening suite, and a
+# 60-second libFuzzer smoke over the language.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -16,5 +17,8 @@ swift test
 echo "== installing the kernelspec into .venv"
 VIRTUAL_ENV="$PWD/.venv" "$binary" install --sys-prefix
 
-echo "== pytest (Jupyter conformance, notebooks)"
+echo "== pytest (Jupyter conformance, notebooks, browser, console, hardening)"
 CALCULUS_KERNEL_BINARY="$binary" .venv/bin/python -m pytest -q Tests/python
+
+echo "== fuzz smoke (libFuzzer, 60 s; scripts/fuzz.sh SECONDS for longer runs)"
+scripts/fuzz.sh 60

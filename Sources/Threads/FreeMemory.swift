@@ -11,7 +11,7 @@ public enum FreeMemory {
     /// glibc's `malloc_trim`, looked up at run time: it is declared in <malloc.h>, which the Glibc
     /// module does not export.
     private typealias Trim = @convention(c) (Int) -> Int32
-    nonisolated(unsafe) private static let trim: Trim? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim")
+    private static let trim: Trim? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim")
         .map { unsafeBitCast($0, to: Trim.self) }
     #endif
 

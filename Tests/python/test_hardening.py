@@ -314,27 +314,36 @@ def test_four_clients_interleaved(fresh_kernel):
     results = defaultdict(dict)     # client index -> msg_id -> text/plain of its execute_result
     foreign = Counter()
 
+    def receive_all():
+        for index, each in enumerate(clients):
+            while each.shell.poll(0):
+                reply = each.parse(each.shell.recv_multipart())
+                assert reply["msg_type"] == "execute_reply" and reply["content"]["status"] == "ok"
+                replies[index].append(reply["parent_header"]["msg_id"])
+            while each.iopub.poll(0):
+                message = each.parse(each.iopub.recv_multipart())
+                if message["msg_type"] != "execute_result":
+                    continue
+                if message["parent_header"].get("session") == each.session:
+                    results[index][message["parent_header"]["msg_id"]] = message["content"]["data"]["text/plain"]
+                else:
+                    foreign[index] += 1
+
     def drive(per_client, window=64):
         goal = {index: len(sent[index]) + per_client for index in range(len(clients))}
         while any(len(replies[index]) < goal[index] for index in goal):
             for index, each in enumerate(clients):  # interleaved: one request per client per turn
                 if len(sent[index]) < goal[index] and len(sent[index]) - len(replies[index]) < window:
                     sent[index].append(each.execute(f"{names[index]} = {names[index]} + 1; {names[index]}"))
-            events = dict(poller.poll(10_000))
-            assert events, "the kernel stopped answering under load"
-            for index, each in enumerate(clients):
-                while each.shell.poll(0):
-                    reply = each.parse(each.shell.recv_multipart())
-                    assert reply["msg_type"] == "execute_reply" and reply["content"]["status"] == "ok"
-                    replies[index].append(reply["parent_header"]["msg_id"])
-                while each.iopub.poll(0):
-                    message = each.parse(each.iopub.recv_multipart())
-                    if message["msg_type"] != "execute_result":
-                        continue
-                    if message["parent_header"].get("session") == each.session:
-                        results[index][message["parent_header"]["msg_id"]] = message["content"]["data"]["text/plain"]
-                    else:
-                        foreign[index] += 1
+            assert poller.poll(10_000), "the kernel stopped answering under load"
+            receive_all()
+        # iopub runs on its own thread: the last results may arrive just after the last replies.
+        total = sum(len(ids) for ids in sent.values())
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+                len(results[index]) + foreign[index] < total for index in range(len(clients))):
+            poller.poll(100)
+            receive_all()
 
     drive(250)
     time.sleep(0.5)

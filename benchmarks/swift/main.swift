@@ -166,7 +166,7 @@ let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
-    if which == "symbolic" || which == "all" { try benchmarkSymbolic(nil) }
+    if which == "symbolic" || which == "all" { try benchmarkSymbolic(arguments.dropFirst().first) }
     if which == "autograd" || which == "all" { try benchmarkAutograd() }
     if which == "render" || which == "all" { try benchmarkRendering() }
     if which == "deep" {
