@@ -207,7 +207,7 @@ public struct Simplifier: Sendable {
             factors = keyed.sorted { a, b in
                 if a.rank != b.rank { return a.rank < b.rank }
                 if a.size != b.size, a.rank != 2 { return a.size < b.size }
-                return Simplifier.canonicalOrder(a.factor, b.factor)
+                return a.rank == 2 ? Simplifier.canonicalOrder(a.factor, b.factor) : Simplifier.sameSizeOrder(a.factor, b.factor)
             }.map(\.factor)
         }
 
@@ -296,6 +296,12 @@ public struct Simplifier: Sendable {
         // Smaller first (counted only up to a bound, so that ordering deep factors stays cheap).
         let (na, nb) = (a.base.nodeCount(upTo: 48), b.base.nodeCount(upTo: 48))
         if na != nb { return na < nb }
+        return sameSizeOrder(a, b)
+    }
+
+    /// `canonicalOrder` for two factors of the same rank and size.
+    static func sameSizeOrder(_ a: Factor, _ b: Factor) -> Bool {
+        if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
         // Same size: built-ins in the order books write them: `sin(x)·cos(x)`, `sec(x)·tan(x)`, `csc(x)·cot(x)`.
         if case .builtin(let f, _) = a.base, case .builtin(let g, _) = b.base, f != g {
             return Self.factorOrder.firstIndex(of: f)! < Self.factorOrder.firstIndex(of: g)!

@@ -272,24 +272,40 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // (f₁·f₂·…·fₙ)′ = Σᵢ fᵢ′·∏ⱼ≠ᵢ fⱼ
             var substeps: [DerivativeStep] = []
             var terms: [Expression] = []
+            // Each term is simplified as `simplify` would simplify it, but every fⱼ is simplified
+            // once instead of once per term: n factors cost n simplifications, not n².
+            let factorForms = variables.map { simplifier.product(of: simplifier.simplify($0)) }
+            var simplifiedSum = Simplifier.SumForm()
             for index in variables.indices {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
                 var term = derivative
+                var product = Simplifier.ProductForm(coefficient: .one, factors: [])
+                for factor in Simplifier.factors(of: derivative) {
+                    product.multiply(by: simplifier.product(of: simplifier.simplify(factor)))
+                }
                 for other in variables.indices where other != index {
                     term = .binary(.multiply, term, variables[other])
+                    product.multiply(by: factorForms[other])
                 }
+                product.normalize()
                 terms.append(term)
+                simplifiedSum.add(Simplifier.SumForm(product.expression))
             }
             let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
             let raw = scaled(constants.isEmpty ? sum : sum)
-            let rule: DerivativeStep.Rule = .product
             if constants.isEmpty {
-                return (step(rule, expression, raw, substeps), simplifier.simplify(raw))
+                return (step(.product, expression, raw, substeps), simplifiedSum.expression)
             }
+            var scaledSum = Simplifier.ProductForm(coefficient: .one, factors: [])
+            for factor in Simplifier.factors(of: constant!) {
+                scaledSum.multiply(by: simplifier.product(of: simplifier.simplify(factor)))
+            }
+            scaledSum.multiply(by: simplifier.product(of: simplifiedSum.expression))
+            scaledSum.normalize()
             let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
             let inner = step(.product, productOfVariables, sum, substeps)
-            return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
+            return (step(.constantMultiple, expression, raw, [inner]), scaledSum.expression)
         }
     }
 }
