@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -60,13 +61,23 @@ extension OSThread {
     /// The thread has the large stack because releasing a deep tree recurses as deep as the tree.
     public static func releaseInBackground<T>(_ value: consuming T) {
         let box = ReleaseBox(value)
+        backgroundReleases.add(1, ordering: .sequentiallyConsistent)
         let thread = OSThread(stackSize: largeStackSize) {
             box.value = nil
             FreeMemory.returnToSystem()
+            backgroundReleases.subtract(1, ordering: .sequentiallyConsistent)
         }
         pthread_detach(thread.thread)
     }
+
+    /// Waits until every value handed to `releaseInBackground` is freed: for a caller that must
+    /// see all memory back (the fuzz harness, whose leak check runs after each input).
+    public static func waitForBackgroundReleases() {
+        while backgroundReleases.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
+    }
 }
+
+private let backgroundReleases = Atomic<Int>(0)
 
 private final class ReleaseBox<T>: @unchecked Sendable {
     var value: T?
