@@ -90,6 +90,8 @@ struct ExpressionGenerator {
         (.number(2) * .variable("E1"), "2·E1", "2*E1"),
         (.number(2) * .negate(.variable("x")), "2(-x)", "2*(-x)"),
         (.variable("a") * .number(-2), "a·(-2)", "a*(-2)"),
+        (.binary(.add, .number(2) * .variable("x"), .negate(.builtin(.sin, .variable("x")))), "2x + (-sin(x))", "2*x + (-sin(x))"),
+        (.binary(.subtract, .variable("a"), .number(-2)), "a - (-2)", "a - (-2)"),
         (.power(.number(-2), .number(2)), "(-2)²", "(-2)^2"),
         (.derivative(.builtin(.sin, .variable("x")), variable: "x", order: 1) + .number(1), "(d/dx sin(x)) + 1", "(d/dx sin(x)) + 1"),
         (.derivative(.power(.variable("x"), .number(3)), variable: "x", order: 2), "d²/dx² x³", "d^2/dx^2 x^3"),
@@ -114,5 +116,9 @@ struct ExpressionGenerator {
         #expect(latex.print(.variable("x") / .number(2)) == "\\frac{x}{2}")
         #expect(latex.print(.builtin(.sigmoid, .variable("z"))) == "\\sigma\\left(z\\right)")
         #expect(latex.print(.variable("w1") + .variable("θ") + .variable("loss")) == "w_{1} + \\theta + \\mathrm{loss}")
+        // A sum-rule step's raw terms: a negative one keeps its sign apart, a product needs nothing.
+        let raw = Expression.binary(
+            .subtract, .binary(.subtract, .number(0), .number(2) * .variable("x")), .negate(.builtin(.sin, .variable("x"))))
+        #expect(latex.print(raw) == "0 - 2x - \\left(-\\sin\\left(x\\right)\\right)")
     }
 }

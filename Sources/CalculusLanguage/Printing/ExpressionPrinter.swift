@@ -65,7 +65,9 @@ public struct ExpressionPrinter: Sendable {
         switch op {
         case .add, .subtract:
             let symbol = op == .add ? " + " : " - "
-            return (wrap(left, below: .sum) + symbol + wrap(right, atOrBelow: .sum), .sum)
+            // A negative term on the right keeps its sign apart: `2x + (-sin(x))`, not `2x + -sin(x)`.
+            let rightText = isNegative(right) ? "(\(render(right).text))" : wrap(right, atOrBelow: .sum)
+            return (wrap(left, below: .sum) + symbol + rightText, .sum)
         case .multiply, .divide:
             let leftText = wrap(left, below: .product)
             // A negation on the right reads better in parentheses: `2·(-x)`, not `2·-x`.

@@ -24,10 +24,13 @@ public struct LaTeXPrinter: Sendable {
         case .variable(let name): return (Self.name(name), .atom)
         case .negate(let operand):
             return ("-" + wrap(operand, below: .prefix), .prefix)
-        case .binary(.add, let left, let right):
-            return (wrap(left, below: .sum) + " + " + wrap(right, atOrBelow: .sum), .sum)
-        case .binary(.subtract, let left, let right):
-            return (wrap(left, below: .sum) + " - " + wrap(right, atOrBelow: .sum), .sum)
+        case .binary(.add, let left, let right), .binary(.subtract, let left, let right):
+            let symbol = if case .binary(.add, _, _) = expression { " + " } else { " - " }
+            // A negative term on the right keeps its sign apart: `2x + \left(-\sin(x)\right)`.
+            let rightRendered = render(right)
+            let needsParentheses = rightRendered.strength <= .sum || rightRendered.strength == .prefix
+            let rightText = needsParentheses ? "\\left(\(rightRendered.text)\\right)" : rightRendered.text
+            return (wrap(left, below: .sum) + symbol + rightText, .sum)
         case .binary(.multiply, let left, let right):
             let leftText = wrap(left, below: .product)
             let rightRendered = render(right)
