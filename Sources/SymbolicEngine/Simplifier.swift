@@ -189,6 +189,22 @@ public struct Simplifier: Sendable {
         /// Merges `other` in; call `normalize()` once after the last merge.
         mutating func multiply(by other: ProductForm) {
             coefficient = coefficient * other.coefficient
+            if other.factors.count > factors.count {
+                // Merge the fewer factors into the more: one search per factor of the short list,
+                // not per factor of the long one (a chain rule's g′ can hold hundreds). Bases are
+                // unique on both sides and `normalize` orders the result, so it is the same product;
+                // a shared base's exponents add in the same order as below.
+                var merged = other.factors
+                for factor in factors {
+                    if let index = merged.firstIndex(where: { $0.base == factor.base }) {
+                        merged[index].exponent = Simplifier().simplify(.binary(.add, factor.exponent, merged[index].exponent))
+                    } else {
+                        merged.append(factor)
+                    }
+                }
+                factors = merged
+                return
+            }
             for factor in other.factors {
                 if let index = factors.firstIndex(where: { $0.base == factor.base }) {
                     factors[index].exponent = Simplifier().simplify(.binary(.add, factors[index].exponent, factor.exponent))

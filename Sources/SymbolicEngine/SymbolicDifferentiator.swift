@@ -243,6 +243,9 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             let terms = Simplifier.terms(of: expression)
             var substeps: [DerivativeStep] = []
             var raw: Expression?
+            // Each term's derivative comes back simplified: collect like terms across them without
+            // simplifying every term a second time (what `simplify(raw)` would do).
+            var simplified = Simplifier.SumForm()
             for (negative, term) in terms {
                 let (termStep, derivative) = try derive(term)
                 substeps.append(termStep)
@@ -251,9 +254,11 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 } else {
                     raw = negative ? .negate(derivative) : derivative
                 }
+                let form = Simplifier.SumForm(derivative)
+                simplified.add(negative ? form.negated : form)
             }
             let result = raw ?? .number(0)
-            return (step(.sum, expression, result, substeps), simplifier.simplify(result))
+            return (step(.sum, expression, result, substeps), simplified.expression)
         }
 
         private mutating func deriveProduct(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
