@@ -30,6 +30,8 @@ public struct GraphBuilder {
         var graph = ComputationGraph()
         var named: [String: Int] = [:]
         var constants: [Double: Int] = [:]
+        // Room for every bound name up front: growing the table by rehashing cost more than the lookups.
+        named.reserveCapacity(environment.bindings.count + overrides.count)
         let root = try resolve(expression)
         _ = try node(for: root, graph: &graph, named: &named, constants: &constants, expanding: [])
         graph.backward()
@@ -62,11 +64,12 @@ public struct GraphBuilder {
                     results.append(graph.add(label: printer.print(expression), op: "const", value: constant.value))
                 case .variable(let name):
                     if let existing = named[name] { results.append(existing); continue }
-                    if let value = overrides[name] ?? environment.bindings[name]?.value {
+                    let binding = environment.bindings[name]
+                    if let value = overrides.isEmpty ? binding?.value : overrides[name] ?? binding?.value {
                         let id = graph.add(label: name, op: "value", value: value, isLeaf: true)
                         named[name] = id
                         results.append(id)
-                    } else if let binding = environment.bindings[name] {
+                    } else if let binding {
                         guard !expanding.contains(name) else {
                             throw CalculusError(.name, "\(name) is defined in terms of itself", symbol: name)
                         }

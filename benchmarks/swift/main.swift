@@ -168,6 +168,7 @@ try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
     if which == "symbolic" || which == "all" { try benchmarkSymbolic(arguments.dropFirst().first) }
     if which == "autograd" || which == "all" { try benchmarkAutograd() }
+    if which == "mlp" { let (environment, loss) = try mlpEnvironment(); for _ in 0..<3000 { _ = try GraphBuilder(environment: environment).build(loss) } }
     if which == "render" || which == "all" { try benchmarkRendering() }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
