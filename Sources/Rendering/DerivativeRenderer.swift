@@ -10,6 +10,35 @@ public enum DerivativeRenderer {
     static let ascii = ExpressionPrinter.ascii
     static let latex = LaTeXPrinter()
 
+    /// Past this many expression nodes, steps (and in typeset mimes, an answer) are summarised
+    /// instead of shown: a 16th derivative's steps run to megabytes, and a browser asked to typeset
+    /// that much math freezes. The plain text always keeps the answer in full.
+    public static let displayBudget = 20_000
+
+    /// Whether the step tree holds at most `displayBudget` nodes (counted without walking past it).
+    static func stepsFit(_ result: DerivativeResult) -> Bool {
+        var remaining = displayBudget
+        var pending = result.derivation.steps
+        while let step = pending.popLast() {
+            remaining -= step.expression.nodeCount(upTo: remaining + 1) + step.result.nodeCount(upTo: remaining + 1)
+            if let chain = step.chain {
+                remaining -= chain.outerAtInner.nodeCount(upTo: remaining + 1) + chain.innerDerivative.nodeCount(upTo: remaining + 1)
+            }
+            if remaining < 0 { return false }
+            pending.append(contentsOf: step.substeps)
+        }
+        return true
+    }
+
+    static func answerFits(_ result: DerivativeResult) -> Bool {
+        result.derivation.result.nodeCount(upTo: displayBudget + 1) <= displayBudget
+    }
+
+    static func stepsOmittedNote(_ result: DerivativeResult) -> String {
+        "(\(result.derivation.steps.count) steps, too long to show: their expressions hold over "
+            + "\(displayBudget) nodes; ask for one order at a time to see them)"
+    }
+
     public static func render(_ result: DerivativeResult) -> RenderedOutput {
         RenderedOutput(data: [
             MimeType.plain: .string(plainText(result)),
@@ -40,6 +69,7 @@ public enum DerivativeRenderer {
             let names = result.derivation.result.freeVariables
             if !names.isEmpty { lines.append("(= \(NumberFormatting.shortest(value)) at the current values of \(names.joined(separator: ", ")))") }
         }
+        guard stepsFit(result) else { return (lines + [stepsOmittedNote(result)]).joined(separator: "\n") }
         let steps = result.derivation.steps
         let multipleOrders = result.derivation.order > 1
         var number = 0
@@ -132,7 +162,8 @@ public enum DerivativeRenderer {
 
     static func latexHeadline(_ result: DerivativeResult) -> String {
         let statement = latex.print(result.statement)
-        let answer = latex.print(result.derivation.result)
+        let answer = answerFits(result) ? latex.print(result.derivation.result)
+            : "\\text{an expression of over \(displayBudget) nodes (in full in the plain text)}"
         guard !result.assignments.isEmpty else { return "\(statement) = \(answer)" }
         let at = result.assignments.map { "\(LaTeXPrinter.name($0.name)) = \(latex.print($0.value))" }.joined(separator: ",\\ ")
         let value = result.value.map(NumberFormatting.shortest) ?? answer
@@ -146,9 +177,13 @@ public enum DerivativeRenderer {
     public static func markdown(_ result: DerivativeResult) -> String {
         var lines: [String] = []
         var number = 0
-        for step in result.derivation.steps {
-            number += 1
-            lines.append(contentsOf: markdownLines(step, number: "\(number).", indent: ""))
+        if stepsFit(result) {
+            for step in result.derivation.steps {
+                number += 1
+                lines.append(contentsOf: markdownLines(step, number: "\(number).", indent: ""))
+            }
+        } else {
+            lines.append(stepsOmittedNote(result))
         }
         let answer = "**Answer:** $\(latexHeadline(result))$"
         return (lines + ["", answer]).joined(separator: "\n")
@@ -198,14 +233,18 @@ public enum DerivativeRenderer {
     // MARK: JSON
 
     static func json(_ result: DerivativeResult) -> JSONValue {
-        [
+        let fits = stepsFit(result)
+        var object: [String: JSONValue] = [
             "expression": .string(ascii.print(result.derivation.expression)),
             "variable": .string(result.derivation.variable),
             "order": .int(result.derivation.order),
             "result": .string(ascii.print(result.derivation.result)),
             "value": result.value.map(JSONValue.double) ?? .null,
-            "steps": .array(result.derivation.steps.map(stepJSON)),
+            "steps": fits ? .array(result.derivation.steps.map(stepJSON)) : [],
         ]
+        // Only a derivation too large to show says so; the steps are then left out.
+        if !fits { object["steps_omitted"] = true }
+        return .object(object)
     }
 
     static func stepJSON(_ step: DerivativeStep) -> JSONValue {

@@ -111,4 +111,33 @@ import Threads
             if let latex = output.data["text/latex"]?.stringValue { #expect(latex.hasPrefix("$") && latex.hasSuffix("$")) }
         }
     }
+
+    /// What a browser is sent stays small however large the derivation: steps over the display
+    /// budget are summarised, an answer over it is not typeset, the plain text keeps the answer.
+    @Test func derivationsTooLargeToShowAreSummarised() throws {
+        func output(_ cell: String) throws -> RenderedOutput {
+            let result = try OSThread.runWithLargeStack { try Session().run(cell).last! }
+            guard case .display(let output) = Renderer.render(result) else { throw CancellationError() }
+            return output
+        }
+        // Sixteen orders of steps hold megabytes of expressions; the answer itself is a few thousand nodes.
+        let high = try output("d^16/dx^16 tan(x)*sigmoid(x)")
+        let markdown = try #require(high.data["text/markdown"]?.stringValue)
+        #expect(markdown.hasPrefix("(32 steps, too long to show"))
+        #expect(markdown.contains("**Answer:** $\\frac{d^{16}}{dx^{16}}"))
+        #expect(high.plainText.contains("32768sec(x)²·tan(x)¹⁵·sigmoid(x)"))
+        let json = try #require(high.data["application/vnd.calculus.derivative+json"])
+        #expect(json["steps"] == [] && json["steps_omitted"] == true)
+        for (mime, value) in high.data {
+            #expect(value.serialized().count < 100_000, "\(mime)")
+        }
+        // A 120-factor product's derivative is over the budget itself: typeset mimes name it instead.
+        let product = (1...120).map { "(x + \($0))" }.joined(separator: "*")
+        let large = try output("d/dx " + product)
+        #expect(large.data["text/latex"]?.stringValue?.contains("an expression of over 20000 nodes") == true)
+        #expect(large.plainText.count > 100_000)
+        // A small derivation keeps everything, and says nothing of omissions.
+        let small = try output("d/dx sin(x^2)")
+        #expect(small.data["application/vnd.calculus.derivative+json"]?["steps_omitted"] == nil)
+    }
 }
