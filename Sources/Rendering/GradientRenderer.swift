@@ -8,6 +8,8 @@ import JSON
 public enum GradientRenderer {
     static let plain = ExpressionPrinter.unicode
     static let shownRows = 200
+    /// The most nodes the JSON of `backward` and `graph` lists (about 300 bytes each).
+    public static let jsonNodes = 5_000
 
     public static func render(_ result: GradientResult) -> RenderedOutput {
         var data: [String: JSONValue] = [MimeType.gradient: json(result)]
@@ -113,7 +115,11 @@ public enum GradientRenderer {
             "gradient": .object(Dictionary(result.gradients.map { ($0.name, JSONValue.double($0.value)) }) { $1 }),
         ]
         if result.kind != .grad {
-            object["nodes"] = .array(result.graph.nodes.map { node in
+            // The nodes nearest the output, at most `jsonNodes` of them: a million-node graph would
+            // otherwise send 300 MB. Ids stay the graph's, so an input may point at a node left out.
+            let kept = result.graph.nodes.suffix(jsonNodes)
+            if kept.count < result.graph.nodes.count { object["nodes_omitted"] = .int(result.graph.nodes.count - kept.count) }
+            object["nodes"] = .array(kept.map { node in
                 [
                     "id": .int(node.id), "label": .string(nodeName(node)), "op": .string(node.op),
                     "value": .double(node.value), "grad": .double(node.gradient),

@@ -140,4 +140,18 @@ import Threads
         let small = try output("d/dx sin(x^2)")
         #expect(small.data["application/vnd.calculus.derivative+json"]?["steps_omitted"] == nil)
     }
+
+    /// The JSON of a large backward pass lists the 5,000 nodes nearest the output and counts the rest.
+    @Test func largeGraphsListTheirNodesNearestTheOutput() throws {
+        let sum = (1...2000).map { "sin(\($0)x)" }.joined(separator: " + ")
+        let result = try OSThread.runWithLargeStack { try Session().run("x = 0.5; backward " + sum).last! }
+        guard case .display(let output) = Renderer.render(result) else { throw CancellationError() }
+        let json = try #require(output.data["application/vnd.calculus.gradient+json"])
+        // 2,000 terms of const, multiply and sin, 1,999 additions and the leaf x: 8,000 nodes.
+        #expect(json["nodes_omitted"] == 3000)
+        guard case .array(let nodes) = json["nodes"] else { throw CancellationError() }
+        #expect(nodes.count == 5000)
+        #expect(nodes.first?["id"] == 3000 && nodes.last?["id"] == 7999)
+        #expect(output.data["text/html"]?.stringValue?.contains("more rows") == true)
+    }
 }
