@@ -20,6 +20,10 @@ swift build -c release --product calculus-fuzz --scratch-path "$build" --toolset
 fuzzer="$build/release/calculus-fuzz"
 
 mkdir -p out/fuzz/corpus out/fuzz/artifacts
+# Start from what earlier long runs kept for new coverage (libFuzzer -merge=1 of their corpora).
+if [ -z "$(ls -A out/fuzz/corpus)" ] && [ -f fuzz/found-corpus.tar.gz ]; then
+    tar xzf fuzz/found-corpus.tar.gz -C out/fuzz/corpus
+fi
 log=out/fuzz/fuzz.log
 echo "== fuzzing for ${seconds} s with ${jobs} job(s); log in ${log}"
 status=0
