@@ -49,7 +49,7 @@ public struct GraphBuilder {
         let printer = ExpressionPrinter.unicode
         while let item = work.popLast() {
             if graph.nodes.count & 4095 == 4095 {
-                if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+                if isInterrupted() { throw CalculusError.interruptedByUser }
                 if graph.nodes.count > maximumNodes { throw CalculusError(.limit, "the graph has more than \(maximumNodes) nodes") }
             }
             switch item {

@@ -27,6 +27,9 @@ public struct CalculusError: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var description: String { "\(kind.rawValue): \(message)" }
 
+    /// What every engine throws when it sees the interrupt flag (SIGINT or `interrupt_request`).
+    public static let interruptedByUser = CalculusError(.interrupted, "interrupted by the user")
+
     static func syntax(_ message: String, at range: SourceRange?) -> CalculusError {
         CalculusError(.syntax, message, at: range)
     }

@@ -60,7 +60,7 @@ extension Session {
         var layers: [LayersResult.Layer] = []
         layers.reserveCapacity(count)
         for index in 1...count {
-            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if isInterrupted() { throw CalculusError.interruptedByUser }
             let at = base.with(given.merging([variable: input]) { $1 })
             let output = try at.evaluate(resolved)
             let local = try at.evaluate(derivative)
@@ -89,7 +89,7 @@ extension Session {
         var steps: [DescentResult.Step] = []
         steps.reserveCapacity(count + 1)
         for index in 0...count {
-            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if isInterrupted() { throw CalculusError.interruptedByUser }
             let graph = try autograd(loss, in: environment, overrides: point, isInterrupted: isInterrupted)
             let gradients = names.map { graph.gradient(of: $0) }
             let lossValue = graph.nodes.last?.value ?? 0

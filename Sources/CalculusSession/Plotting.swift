@@ -57,7 +57,7 @@ extension Session {
         let xs = (0..<count).map { from + (to - from) * Double($0) / Double(count - 1) }
         var curves: [PlotData.Curve] = []
         for (expression, body) in zip(expressions, resolved) {
-            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if isInterrupted() { throw CalculusError.interruptedByUser }
             // Undefined points (a MathError, or not finite) are gaps; a name with no value is the user's error.
             func value(at x: Double) throws(CalculusError) -> Double? {
                 do {

@@ -40,7 +40,7 @@ public final class Session {
                 throw CellError(error: error, statementRange: nil)
             }
             if isInterrupted() {
-                throw CellError(error: CalculusError(.interrupted, "interrupted by the user"), statementRange: statement.range)
+                throw CellError(error: CalculusError.interruptedByUser, statementRange: statement.range)
             }
             do {
                 // Statements change the environment only in their last step, after every check has
@@ -98,10 +98,14 @@ public final class Session {
             return .printed(pieces.joined(separator: " ") + "\n")
         case .simplify(let expression):
             let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
-            return .rewrite(RewriteResult(kind: .simplify, input: expression, output: Simplifier().simplify(resolved)))
+            let simplified = Simplifier(isInterrupted: isInterrupted).simplify(resolved)
+            // An interrupted simplifier hands back what it had not finished: report the interrupt.
+            if isInterrupted() { throw CalculusError.interruptedByUser }
+            return .rewrite(RewriteResult(kind: .simplify, input: expression, output: simplified))
         case .expand(let expression):
             let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
-            return .rewrite(RewriteResult(kind: .expand, input: expression, output: try Expander().expand(resolved)))
+            let expanded = try Expander(isInterrupted: isInterrupted).expand(resolved)
+            return .rewrite(RewriteResult(kind: .expand, input: expression, output: expanded))
         case .derivativeTable(let variable, let order, let items):
             var rows: [DerivativeTable.Row] = []
             for item in items {
@@ -184,7 +188,7 @@ public final class Session {
         var rows: [(x: Double, values: [Double?])] = []
         rows.reserveCapacity(count)
         for index in 0..<count {
-            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if isInterrupted() { throw CalculusError.interruptedByUser }
             // Multiply rather than add, so that 0.1 steps do not drift.
             // Rounded to 12 significant digits, so that 3 × 0.1 is 0.3, not 0.30000000000000004.
             let exact = from + Double(index) * step
@@ -276,7 +280,9 @@ public final class Session {
                 let body = try resolve(function.body, in: environment, isInterrupted: isInterrupted)
                 let derivative = try differentiator.differentiate(body, variable: function.parameters[0], order: order)
                 let argument = try resolve(arguments[0], in: environment, isInterrupted: isInterrupted)
-                return Simplifier().simplify(derivative.substituting([function.parameters[0]: argument]))
+                let simplified = Simplifier(isInterrupted: isInterrupted).simplify(derivative.substituting([function.parameters[0]: argument]))
+                if isInterrupted() { throw CalculusError.interruptedByUser }
+                return simplified
             default:
                 return nil
             }
@@ -333,7 +339,8 @@ public final class Session {
         if missing.isEmpty {
             return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expanded)))
         }
-        let substituted = Simplifier().simplify(expanded.substituting(known.mapValues(Expression.number)))
+        let substituted = Simplifier(isInterrupted: isInterrupted).simplify(expanded.substituting(known.mapValues(Expression.number)))
+        if isInterrupted() { throw CalculusError.interruptedByUser }
         return ValueResult(statement: expression, assignments: assignments, outcome: .expression(substituted))
     }
 

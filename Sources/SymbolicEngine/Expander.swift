@@ -4,15 +4,26 @@ import CalculusLanguage
 public struct Expander: Sendable {
     /// More terms than this is a `LimitError` (`(x + y + z)^40` would otherwise fill memory).
     public var maximumTerms: Int
+    public var isInterrupted: @Sendable () -> Bool
 
-    public init(maximumTerms: Int = 20_000) {
+    public init(maximumTerms: Int = 20_000, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
         self.maximumTerms = maximumTerms
+        self.isInterrupted = isInterrupted
+    }
+
+    private var simplifier: Simplifier { Simplifier(isInterrupted: isInterrupted) }
+
+    /// Throws `interrupted` when asked to stop (the simplifier hands back early then, unsimplified).
+    private func checkInterrupt() throws(CalculusError) {
+        if isInterrupted() { throw CalculusError.interruptedByUser }
     }
 
     public func expand(_ expression: Expression) throws(CalculusError) -> Expression {
         let terms = try expandedTerms(expression)
         let sum = terms.dropFirst().reduce(terms.first ?? .number(0)) { .binary(.add, $0, $1) }
-        return Simplifier().simplify(sum)
+        let result = simplifier.simplify(sum)
+        try checkInterrupt()
+        return result
     }
 
     /// The expression as a list of terms whose sum it is.
@@ -33,7 +44,10 @@ public struct Expander: Sendable {
             let baseTerms = try expandedTerms(base)
             guard baseTerms.count > 1 else { return [.binary(.power, baseTerms.first ?? base, .number(n))] }
             var result = baseTerms
-            for _ in 1..<Int(n) { result = try multiply(result, baseTerms) }
+            for _ in 1..<Int(n) {
+                try checkInterrupt()
+                result = try multiply(result, baseTerms)
+            }
             return result
         case .builtin(let function, let argument):
             return [.builtin(function, try expand(argument))]
@@ -50,7 +64,8 @@ public struct Expander: Sendable {
         product.reserveCapacity(left.count * right.count)
         for a in left { for b in right { product.append(.binary(.multiply, a, b)) } }
         // Collect as we go, so that powers of sums stay as small as their distinct terms.
-        let collected = Simplifier().simplify(product.dropFirst().reduce(product[0]) { .binary(.add, $0, $1) })
+        let collected = simplifier.simplify(product.dropFirst().reduce(product[0]) { .binary(.add, $0, $1) })
+        try checkInterrupt()
         return terms(of: collected)
     }
 

@@ -38,7 +38,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier)
                 let (step, simplified) = try run.derive(current)
                 // The simplifier gives up early when interrupted; its (unsimplified) answer is not kept.
-                if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+                if isInterrupted() { throw CalculusError.interruptedByUser }
                 steps.append(step)
                 if step.result != simplified {
                     steps.append(DerivativeStep(
@@ -111,7 +111,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         /// The step that differentiates `expression`, and its result simplified.
         mutating func derive(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
             visited += 1
-            if visited & 255 == 0, isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if visited & 255 == 0, isInterrupted() { throw CalculusError.interruptedByUser }
             guard dependsOnVariable(expression) else {
                 if expression.containsDerivative || !expression.calledFunctions.isEmpty {
                     return try deriveSpecial(expression)

@@ -190,6 +190,27 @@ struct Notebook {
         }
     }
 
+    /// Found by the fuzzer: `expand` never looked at the interrupt flag (fuzz/crashes/timeout-expand-…),
+    /// nor did `simplify`. Each cell is short; the work is in the statement, which must stop.
+    @Test func interruptionStopsAnExpansionAndASimplification() throws {
+        let session = Session()
+        let terms = (1...20_000).map { "\($0)x^\($0 % 7)·sin(\($0)x)" }.joined(separator: " + ")
+        _ = try OSThread.runWithLargeStack { try session.run("big = " + terms) }
+        for cell in ["expand (a+b+c+d+e+f)^10", "simplify big"] {
+            let began = ContinuousClock.now
+            let error: CalculusError? = OSThread.runWithLargeStack { () -> CalculusError? in
+                do {
+                    try session.execute(cell, isInterrupted: { ContinuousClock.now - began > .milliseconds(20) }) { _ in }
+                    return nil
+                } catch {
+                    return (error as? CellError)?.error
+                }
+            }
+            #expect(error?.kind == .interrupted, "\(cell)")
+            #expect(ContinuousClock.now - began < .milliseconds(300), "\(cell)")
+        }
+    }
+
     @Test func interruptionStopsAnEvaluation() {
         var cell = "f0(x) = x + 1\n"
         for level in 1...40 { cell += "f\(level)(x) = f\(level - 1)(f\(level - 1)(x))\n" }

@@ -53,7 +53,7 @@ public struct NumericEvaluator: Sendable {
     private func tick() throws(CalculusError) {
         state.steps += 1
         if state.steps & 1023 == 0 {
-            if isInterrupted() { throw CalculusError(.interrupted, "interrupted by the user") }
+            if isInterrupted() { throw CalculusError.interruptedByUser }
             if state.steps > stepLimit {
                 throw CalculusError(.limit, "evaluation took more than \(stepLimit) steps")
             }
