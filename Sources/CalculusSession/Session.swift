@@ -27,7 +27,7 @@ public final class Session {
         let size = cell.utf8.count
         guard size <= Self.maximumCellBytes else {
             throw CellError(
-                error: CalculusError(.limit, "the cell has \(NumberFormatting.shortest(Double(size))) bytes; a cell may have at most \(NumberFormatting.shortest(Double(Self.maximumCellBytes)))"),
+                error: CalculusError(.limit, "the cell has \(size) bytes; a cell may have at most \(Self.maximumCellBytes)"),
                 statementRange: nil)
         }
         var parser = Parser(cell, boundNames: environment.boundNames)
@@ -98,9 +98,7 @@ public final class Session {
             return .printed(pieces.joined(separator: " ") + "\n")
         case .simplify(let expression):
             let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
-            let simplified = Simplifier(isInterrupted: isInterrupted).simplify(resolved)
-            // An interrupted simplifier hands back what it had not finished: report the interrupt.
-            if isInterrupted() { throw CalculusError.interruptedByUser }
+            let simplified = try Simplifier(isInterrupted: isInterrupted).simplifyUnlessInterrupted(resolved)
             return .rewrite(RewriteResult(kind: .simplify, input: expression, output: simplified))
         case .expand(let expression):
             let resolved = try resolve(expression, in: environment, isInterrupted: isInterrupted)
@@ -280,9 +278,8 @@ public final class Session {
                 let body = try resolve(function.body, in: environment, isInterrupted: isInterrupted)
                 let derivative = try differentiator.differentiate(body, variable: function.parameters[0], order: order)
                 let argument = try resolve(arguments[0], in: environment, isInterrupted: isInterrupted)
-                let simplified = Simplifier(isInterrupted: isInterrupted).simplify(derivative.substituting([function.parameters[0]: argument]))
-                if isInterrupted() { throw CalculusError.interruptedByUser }
-                return simplified
+                return try Simplifier(isInterrupted: isInterrupted)
+                    .simplifyUnlessInterrupted(derivative.substituting([function.parameters[0]: argument]))
             default:
                 return nil
             }
@@ -339,8 +336,8 @@ public final class Session {
         if missing.isEmpty {
             return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expanded)))
         }
-        let substituted = Simplifier(isInterrupted: isInterrupted).simplify(expanded.substituting(known.mapValues(Expression.number)))
-        if isInterrupted() { throw CalculusError.interruptedByUser }
+        let substituted = try Simplifier(isInterrupted: isInterrupted)
+            .simplifyUnlessInterrupted(expanded.substituting(known.mapValues(Expression.number)))
         return ValueResult(statement: expression, assignments: assignments, outcome: .expression(substituted))
     }
 

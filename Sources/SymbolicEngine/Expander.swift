@@ -13,17 +13,10 @@ public struct Expander: Sendable {
 
     private var simplifier: Simplifier { Simplifier(isInterrupted: isInterrupted) }
 
-    /// Throws `interrupted` when asked to stop (the simplifier hands back early then, unsimplified).
-    private func checkInterrupt() throws(CalculusError) {
-        if isInterrupted() { throw CalculusError.interruptedByUser }
-    }
-
     public func expand(_ expression: Expression) throws(CalculusError) -> Expression {
         let terms = try expandedTerms(expression)
         let sum = terms.dropFirst().reduce(terms.first ?? .number(0)) { .binary(.add, $0, $1) }
-        let result = simplifier.simplify(sum)
-        try checkInterrupt()
-        return result
+        return try simplifier.simplifyUnlessInterrupted(sum)
     }
 
     /// The expression as a list of terms whose sum it is.
@@ -44,10 +37,7 @@ public struct Expander: Sendable {
             let baseTerms = try expandedTerms(base)
             guard baseTerms.count > 1 else { return [.binary(.power, baseTerms.first ?? base, .number(n))] }
             var result = baseTerms
-            for _ in 1..<Int(n) {
-                try checkInterrupt()
-                result = try multiply(result, baseTerms)
-            }
+            for _ in 1..<Int(n) { result = try multiply(result, baseTerms) }
             return result
         case .builtin(let function, let argument):
             return [.builtin(function, try expand(argument))]
@@ -64,8 +54,7 @@ public struct Expander: Sendable {
         product.reserveCapacity(left.count * right.count)
         for a in left { for b in right { product.append(.binary(.multiply, a, b)) } }
         // Collect as we go, so that powers of sums stay as small as their distinct terms.
-        let collected = simplifier.simplify(product.dropFirst().reduce(product[0]) { .binary(.add, $0, $1) })
-        try checkInterrupt()
+        let collected = try simplifier.simplifyUnlessInterrupted(product.dropFirst().reduce(product[0]) { .binary(.add, $0, $1) })
         return terms(of: collected)
     }
 

@@ -38,11 +38,8 @@ public struct Simplifier: Sendable {
             }
             return sum.expression
         case .binary(.multiply, _, _):
-            var product = ProductForm(coefficient: .one, factors: [])
-            for factor in Self.factors(of: expression) {
-                if isInterrupted() { return expression }
-                product.multiply(by: self.product(of: simplify(factor)))
-            }
+            var product = simplifiedFactors(of: expression)
+            if isInterrupted() { return expression }
             product.normalize()
             return product.expression
         case .binary(.divide, let left, let right):
@@ -62,6 +59,25 @@ public struct Simplifier: Sendable {
         case .derivative(let body, let variable, let order):
             return .derivative(simplify(body), variable: variable, order: order)
         }
+    }
+
+    /// Simplified, or `interrupted` when the flag turned true meanwhile (the simplifier then hands
+    /// back unfinished work, which must not be shown as an answer).
+    public func simplifyUnlessInterrupted(_ expression: Expression) throws(CalculusError) -> Expression {
+        let simplified = simplify(expression)
+        if isInterrupted() { throw CalculusError.interruptedByUser }
+        return simplified
+    }
+
+    /// The product of a chain of `*`, each factor simplified and merged in; not yet normalized.
+    /// Stops early when interrupted (the caller checks the flag).
+    func simplifiedFactors(of expression: Expression) -> ProductForm {
+        var product = ProductForm(coefficient: .one, factors: [])
+        for factor in Self.factors(of: expression) {
+            if isInterrupted() { break }
+            product.multiply(by: self.product(of: simplify(factor)))
+        }
+        return product
     }
 
     /// The terms of a chain of `+` and `-`, each with its sign, in order.
@@ -189,29 +205,23 @@ public struct Simplifier: Sendable {
         /// Merges `other` in; call `normalize()` once after the last merge.
         mutating func multiply(by other: ProductForm) {
             coefficient = coefficient * other.coefficient
-            if other.factors.count > factors.count {
-                // Merge the fewer factors into the more: one search per factor of the short list,
-                // not per factor of the long one (a chain rule's g′ can hold hundreds). Bases are
-                // unique on both sides and `normalize` orders the result, so it is the same product;
-                // a shared base's exponents add in the same order as below.
-                var merged = other.factors
-                for factor in factors {
-                    if let index = merged.firstIndex(where: { $0.base == factor.base }) {
-                        merged[index].exponent = Simplifier().simplify(.binary(.add, factor.exponent, merged[index].exponent))
-                    } else {
-                        merged.append(factor)
-                    }
-                }
-                factors = merged
-                return
-            }
-            for factor in other.factors {
-                if let index = factors.firstIndex(where: { $0.base == factor.base }) {
-                    factors[index].exponent = Simplifier().simplify(.binary(.add, factors[index].exponent, factor.exponent))
+            // Search the longer list once per factor of the shorter (a chain rule's g′ can hold
+            // hundreds of factors). Bases are unique on both sides and `normalize` orders the
+            // result, so either way it is the same product; a shared base's exponents add as
+            // self's + other's.
+            let selfIsShorter = factors.count < other.factors.count
+            let short = selfIsShorter ? factors : other.factors
+            var merged = selfIsShorter ? other.factors : factors
+            factors = []  // so that `merged` owns its storage and grows in place
+            for factor in short {
+                if let index = merged.firstIndex(where: { $0.base == factor.base }) {
+                    let (first, second) = selfIsShorter ? (factor.exponent, merged[index].exponent) : (merged[index].exponent, factor.exponent)
+                    merged[index].exponent = Simplifier().simplify(.binary(.add, first, second))
                 } else {
-                    factors.append(factor)
+                    merged.append(factor)
                 }
             }
+            factors = merged
         }
 
         /// Drops factors raised to 0 and puts the rest in canonical order.

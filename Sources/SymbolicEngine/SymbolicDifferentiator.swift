@@ -53,8 +53,6 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // The steps of earlier orders can hold hundreds of megabytes: free them off this thread
             // so that the error (an interrupt above all) is reported at once.
             OSThread.releaseInBackground((steps, current))
-            steps = []
-            current = expression
             throw error
         }
         return Derivation(expression: expression, variable: variable, order: order, result: current, steps: steps)
@@ -285,10 +283,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
                 var term = derivative
-                var product = Simplifier.ProductForm(coefficient: .one, factors: [])
-                for factor in Simplifier.factors(of: derivative) {
-                    product.multiply(by: simplifier.product(of: simplifier.simplify(factor)))
-                }
+                var product = simplifier.simplifiedFactors(of: derivative)
                 for other in variables.indices where other != index {
                     term = .binary(.multiply, term, variables[other])
                     product.multiply(by: factorForms[other])
@@ -298,14 +293,11 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 simplifiedSum.add(Simplifier.SumForm(product.expression))
             }
             let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
-            let raw = scaled(constants.isEmpty ? sum : sum)
-            if constants.isEmpty {
+            let raw = scaled(sum)
+            guard let constant else {
                 return (step(.product, expression, raw, substeps), simplifiedSum.expression)
             }
-            var scaledSum = Simplifier.ProductForm(coefficient: .one, factors: [])
-            for factor in Simplifier.factors(of: constant!) {
-                scaledSum.multiply(by: simplifier.product(of: simplifier.simplify(factor)))
-            }
+            var scaledSum = simplifier.simplifiedFactors(of: constant)
             scaledSum.multiply(by: simplifier.product(of: simplifiedSum.expression))
             scaledSum.normalize()
             let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }

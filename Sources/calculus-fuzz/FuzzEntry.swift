@@ -52,8 +52,7 @@ struct FuzzEntry {
         var results = 0
         var errors = 0
         for file in files {
-            let data = Array(try Data(contentsOf: file))
-            let outcome = data.withUnsafeBufferPointer { _ in FuzzHarness.run(data) }
+            let outcome = FuzzHarness.run(Array(try Data(contentsOf: file)))
             results += outcome.results
             errors += outcome.errors.count
         }
