@@ -4,9 +4,63 @@ import CalculusLanguage
 /// (every node after its inputs): each operation's value and local derivatives are computed together,
 /// once, when the node is made, and the backward pass is one reverse loop, with no recursion anywhere.
 public struct ComputationGraph: Sendable, Equatable {
+    /// What a node computes: one byte per node (the built-ins follow the fixed operations).
+    public struct Operation: Hashable, Sendable {
+        let code: UInt8
+
+        static let constant = Operation(code: 0)
+        static let value = Operation(code: 1)
+        static let negate = Operation(code: 2)
+        static let add = Operation(code: 3)
+        static let subtract = Operation(code: 4)
+        static let multiply = Operation(code: 5)
+        static let divide = Operation(code: 6)
+        static let power = Operation(code: 7)
+        private static let firstBuiltin: UInt8 = 8
+        private static let builtins = Builtin.allCases
+        private static let fixedNames = ["const", "value", "neg", "+", "-", "*", "/", "^"]
+
+        static func builtin(_ function: Builtin) -> Operation {
+            Operation(code: firstBuiltin + UInt8(builtins.firstIndex(of: function)!))
+        }
+
+        static func binary(_ op: BinaryOperator) -> Operation {
+            switch op {
+            case .add: .add
+            case .subtract: .subtract
+            case .multiply: .multiply
+            case .divide: .divide
+            case .power: .power
+            }
+        }
+
+        /// The name shown in traces and the JSON mime: `const`, `value`, `neg`, `+`, `*`, `sin`, …
+        public var name: String {
+            code < Self.firstBuiltin ? Self.fixedNames[Int(code)] : Self.builtins[Int(code - Self.firstBuiltin)].names[0]
+        }
+
+        var arity: Int { code <= 1 ? 0 : (code == 2 || code >= Self.firstBuiltin ? 1 : 2) }
+    }
+
+    /// A node as stored: 48 bytes, no reference counted fields (names live in `labels`), so a
+    /// million-node graph is one allocation that the backward loop walks without retains.
+    struct Record: Sendable, Equatable {
+        var value: Double
+        var gradient: Double
+        var firstLocal: Double
+        var secondLocal: Double
+        var first: Int32
+        var second: Int32
+        /// Index into `labels`, or -1 (a constant's label is then its printed value).
+        var label: Int32
+        var operation: Operation
+        var isLeaf: Bool
+    }
+
+    /// One node as the renderers and tests read it.
     public struct Node: Sendable, Equatable {
         public var id: Int
-        /// The binding that produced the node (`a1`, `loss`), a leaf's name, or empty.
+        /// The binding that produced the node (`a1`, `loss`), a leaf's name, a constant's value, or empty.
         public var label: String
         public var op: String
         public var value: Double
@@ -14,64 +68,92 @@ public struct ComputationGraph: Sendable, Equatable {
         public var gradient: Double
         /// True for named values the user bound (what `grad … wrt` asks about).
         public var isLeaf: Bool
-        // Every operation has at most two inputs: they and their local derivatives are stored inline,
-        // so a node costs no allocation (two small arrays per node made building 3x slower).
-        var arity: UInt8
-        var first: Int32
-        var second: Int32
-        var firstLocal: Double
-        var secondLocal: Double
-
-        public var inputs: [Int] { [Int(first), Int(second)].prefix(Int(arity)).map { $0 } }
+        public var inputs: [Int]
         /// ∂(this node)/∂(input i), in the order of `inputs`.
-        public var localDerivatives: [Double] { Array([firstLocal, secondLocal].prefix(Int(arity))) }
+        public var localDerivatives: [Double]
     }
 
-    public private(set) var nodes: [Node] = []
-    public var output: Int { nodes.count - 1 }
+    /// The nodes in topological order, read as `Node`s (each made when it is read).
+    public struct Nodes: RandomAccessCollection, Sendable {
+        let records: [Record]
+        let labels: [String]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { records.count }
+
+        public subscript(index: Int) -> Node {
+            let record = records[index]
+            let label: String =
+                if record.label >= 0 { labels[Int(record.label)] }
+                else if record.operation == .constant { NumberFormatting.shortest(record.value) }
+                else { "" }
+            let arity = record.operation.arity
+            return Node(
+                id: index, label: label, op: record.operation.name, value: record.value, gradient: record.gradient,
+                isLeaf: record.isLeaf, inputs: Array([Int(record.first), Int(record.second)].prefix(arity)),
+                localDerivatives: Array([record.firstLocal, record.secondLocal].prefix(arity)))
+        }
+    }
+
+    private(set) var records: [Record] = []
+    private(set) var labels: [String] = []
+
+    public var nodes: Nodes { Nodes(records: records, labels: labels) }
+    public var count: Int { records.count }
+    public var output: Int { records.count - 1 }
+    /// Bytes of storage per node (labels aside).
+    public static var bytesPerNode: Int { MemoryLayout<Record>.stride }
 
     public init() {}
 
-    mutating func add(label: String, op: String, value: Double, isLeaf: Bool = false) -> Int {
-        nodes.append(Node(id: nodes.count, label: label, op: op, value: value, gradient: 0, isLeaf: isLeaf,
-                          arity: 0, first: -1, second: -1, firstLocal: 0, secondLocal: 0))
-        return nodes.count - 1
+    func value(of id: Int) -> Double { records[id].value }
+
+    mutating func add(label: String?, operation: Operation, value: Double, isLeaf: Bool = false) -> Int {
+        var labelIndex: Int32 = -1
+        if let label {
+            labelIndex = Int32(labels.count)
+            labels.append(label)
+        }
+        records.append(Record(value: value, gradient: 0, firstLocal: 0, secondLocal: 0, first: -1, second: -1,
+                              label: labelIndex, operation: operation, isLeaf: isLeaf))
+        return records.count - 1
     }
 
-    mutating func add(op: String, value: Double, input: Int, local: Double) -> Int {
-        nodes.append(Node(id: nodes.count, label: "", op: op, value: value, gradient: 0, isLeaf: false,
-                          arity: 1, first: Int32(input), second: -1, firstLocal: local, secondLocal: 0))
-        return nodes.count - 1
+    mutating func add(_ operation: Operation, value: Double, input: Int, local: Double) -> Int {
+        records.append(Record(value: value, gradient: 0, firstLocal: local, secondLocal: 0, first: Int32(input), second: -1,
+                              label: -1, operation: operation, isLeaf: false))
+        return records.count - 1
     }
 
-    mutating func add(op: String, value: Double, inputs: (Int, Int), locals: (Double, Double)) -> Int {
-        nodes.append(Node(id: nodes.count, label: "", op: op, value: value, gradient: 0, isLeaf: false,
-                          arity: 2, first: Int32(inputs.0), second: Int32(inputs.1), firstLocal: locals.0, secondLocal: locals.1))
-        return nodes.count - 1
+    mutating func add(_ operation: Operation, value: Double, inputs: (Int, Int), locals: (Double, Double)) -> Int {
+        records.append(Record(value: value, gradient: 0, firstLocal: locals.0, secondLocal: locals.1,
+                              first: Int32(inputs.0), second: Int32(inputs.1), label: -1, operation: operation, isLeaf: false))
+        return records.count - 1
     }
 
     mutating func relabel(_ id: Int, as label: String) {
-        nodes[id].label = label
+        records[id].label = Int32(labels.count)
+        labels.append(label)
     }
 
     /// Reverse-mode accumulation from the output. Gradients are recomputed from zero every time, so
     /// running it twice never doubles them; a node used twice gets the sum over its paths.
     public mutating func backward() {
-        for index in nodes.indices { nodes[index].gradient = 0 }
-        guard !nodes.isEmpty else { return }
-        nodes[output].gradient = 1
-        nodes.withUnsafeMutableBufferPointer { nodes in
-            for index in nodes.indices.reversed() {
-                let node = nodes[index]
-                if node.gradient == 0 || node.arity == 0 { continue }
-                nodes[Int(node.first)].gradient += node.gradient * node.firstLocal
-                if node.arity == 2 { nodes[Int(node.second)].gradient += node.gradient * node.secondLocal }
+        guard !records.isEmpty else { return }
+        let output = output
+        records.withUnsafeMutableBufferPointer { records in
+            for index in records.indices { records[index].gradient = 0 }
+            records[output].gradient = 1
+            for index in records.indices.reversed() {
+                let record = records[index]
+                if record.gradient == 0 || record.first < 0 { continue }
+                records[Int(record.first)].gradient += record.gradient * record.firstLocal
+                if record.second >= 0 { records[Int(record.second)].gradient += record.gradient * record.secondLocal }
             }
         }
     }
 
     /// The gradient of the output with respect to the node named `name` (0 when the output does not use it).
     public func gradient(of name: String) -> Double {
-        nodes.last { $0.label == name }?.gradient ?? 0
+        records.last { $0.label >= 0 && labels[Int($0.label)] == name }?.gradient ?? 0
     }
 }

@@ -27,117 +27,184 @@ public struct GraphBuilder {
 
     /// Builds the graph and runs the backward pass.
     public func build(_ expression: Expression) throws(CalculusError) -> ComputationGraph {
-        var graph = ComputationGraph()
-        var named: [String: Int] = [:]
-        var constants: [Double: Int] = [:]
-        // Room for every bound name up front: growing the table by rehashing cost more than the lookups.
-        named.reserveCapacity(environment.bindings.count + overrides.count)
-        let root = try resolve(expression)
-        _ = try node(for: root, graph: &graph, named: &named, constants: &constants, expanding: [])
-        graph.backward()
-        return graph
+        var build = Build(builder: self)
+        _ = try build.node(for: try resolve(expression), depth: 0)
+        build.graph.backward()
+        return build.graph
     }
 
-    /// Post-order over the expression with an explicit stack, so a million-node chain is fine.
-    private func node(
-        for root: Expression, graph: inout ComputationGraph, named: inout [String: Int], constants: inout [Double: Int],
-        expanding: Set<String>
-    ) throws(CalculusError) -> Int {
-        enum Work { case visit(Expression), combine(Expression) }
-        var work: [Work] = [.visit(root)]
-        var results: [Int] = []
-        let printer = ExpressionPrinter.unicode
-        while let item = work.popLast() {
-            if graph.nodes.count & 4095 == 4095 {
-                if isInterrupted() { throw CalculusError.interruptedByUser }
-                if graph.nodes.count > maximumNodes { throw CalculusError(.limit, "the graph has more than \(maximumNodes) nodes") }
-            }
-            switch item {
-            case .visit(let expression):
-                switch expression {
-                case .number(let value):
-                    if let existing = constants[value] { results.append(existing); continue }
-                    let id = graph.add(label: NumberFormatting.shortest(value), op: "const", value: value)
-                    constants[value] = id
-                    results.append(id)
-                case .constant(let constant):
-                    results.append(graph.add(label: printer.print(expression), op: "const", value: constant.value))
-                case .variable(let name):
-                    if let existing = named[name] { results.append(existing); continue }
-                    let binding = environment.bindings[name]
-                    if let value = overrides.isEmpty ? binding?.value : overrides[name] ?? binding?.value {
-                        let id = graph.add(label: name, op: "value", value: value, isLeaf: true)
-                        named[name] = id
-                        results.append(id)
-                    } else if let binding {
-                        guard !expanding.contains(name) else {
-                            throw CalculusError(.name, "\(name) is defined in terms of itself", symbol: name)
-                        }
-                        let definition = try resolve(binding.expression)
-                        let id = try node(for: definition, graph: &graph, named: &named, constants: &constants,
-                                          expanding: expanding.union([name]))
-                        graph.relabel(id, as: name)
-                        named[name] = id
-                        results.append(id)
-                    } else {
-                        throw CalculusError(
-                            .name, "\(name) has no value; autograd needs a number for every name (bind \(name) = 2)", symbol: name)
-                    }
-                case .call:
-                    let expanded = try environment.expand(expression, keepingValues: true)
-                    work.append(.visit(expanded))
-                case .derivative, .prime:
-                    work.append(.visit(try resolve(expression)))
-                case .negate(let operand):
-                    work.append(.combine(expression))
-                    work.append(.visit(operand))
-                case .binary(_, let left, let right):
-                    work.append(.combine(expression))
-                    work.append(.visit(right))
-                    work.append(.visit(left))
-                case .builtin(_, let argument):
-                    work.append(.combine(expression))
-                    work.append(.visit(argument))
-                }
-            case .combine(let expression):
-                let id: Int
-                switch expression {
-                case .negate:
-                    let a = results.removeLast()
-                    id = graph.add(op: "neg", value: -graph.nodes[a].value, input: a, local: -1)
-                case .binary(let op, _, let right):
-                    let b = results.removeLast()
-                    let a = results.removeLast()
-                    let (x, y) = (graph.nodes[a].value, graph.nodes[b].value)
-                    let value = try NumericEvaluator.apply(op, x, y)
-                    let local: (Double, Double)
-                    let symbol: String
-                    switch op {
-                    case .add: (local, symbol) = ((1, 1), "+")
-                    case .subtract: (local, symbol) = ((1, -1), "-")
-                    case .multiply: (local, symbol) = ((y, x), "*")
-                    case .divide: (local, symbol) = ((1 / y, -x / (y * y)), "/")
-                    case .power:
-                        // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln(a), needed only when b varies.
-                        let exponentIsConstant = right.freeVariables.isEmpty
-                        let byBase = y == 0 ? 0 : y * Self.power(x, y - 1)
-                        let byExponent = exponentIsConstant ? 0 : (x > 0 ? value * Self.logarithm(x) : 0)
-                        (local, symbol) = ((byBase, byExponent), "^")
-                    }
-                    id = graph.add(op: symbol, value: value, inputs: (a, b), locals: local)
-                case .builtin(let function, _):
-                    let a = results.removeLast()
-                    let x = graph.nodes[a].value
-                    let value = try function.evaluate(x)
-                    id = graph.add(op: function.names[0], value: value, input: a,
-                                   local: try Self.localDerivative(function, at: x))
-                default:
-                    continue
-                }
-                results.append(id)
+    /// What to do once an operation's inputs are nodes. Holds no expression, so finishing a node
+    /// retains nothing.
+    private enum Combine {
+        case negate
+        case binary(BinaryOperator, exponentIsConstant: Bool)
+        case builtin(Builtin)
+
+        init(_ op: BinaryOperator, _ right: Expression) {
+            // d/db a^b is needed only when the exponent can vary.
+            self = .binary(op, exponentIsConstant: op == .power && right.freeVariables.isEmpty)
+        }
+    }
+
+    /// The state of one build: the graph so far, node ids by name and by constant, and the names
+    /// whose definitions are being built (a name met again inside its own definition is a cycle).
+    private struct Build {
+        let builder: GraphBuilder
+        /// The builder's tables, held here so that a lookup does not reach through (and retain) the builder.
+        let bindings: [String: Environment.Binding]
+        let overrides: [String: Double]
+        var graph = ComputationGraph()
+        var named: NameTable
+        var constants: [Double: Int] = [:]
+        var expanding: Set<String> = []
+
+        /// Below this depth the builder recurses: the children of a node are then borrowed from it,
+        /// where the explicit stack must copy (and reference count) each one; that was a third of
+        /// building an MLP. Deeper subtrees (a million-operation chain) go on the explicit stack.
+        static let recursionLimit = 1_000
+
+        init(builder: GraphBuilder) {
+            self.builder = builder
+            bindings = builder.environment.bindings
+            overrides = builder.overrides
+            // Room for every bound name up front: growing the table by rehashing cost more than the lookups.
+            named = NameTable(minimumCapacity: builder.environment.bindings.count + builder.overrides.count)
+        }
+
+        mutating func node(for expression: Expression, depth: Int) throws(CalculusError) -> Int {
+            if depth >= Self.recursionLimit { return try nodeWithoutRecursion(for: expression) }
+            switch expression {
+            case .negate(let operand):
+                let a = try node(for: operand, depth: depth + 1)
+                return try combine(.negate, a, -1)
+            case .binary(let op, let left, let right):
+                let a = try node(for: left, depth: depth + 1)
+                let b = try node(for: right, depth: depth + 1)
+                return try combine(Combine(op, right), a, b)
+            case .builtin(let function, let argument):
+                let a = try node(for: argument, depth: depth + 1)
+                return try combine(.builtin(function), a, -1)
+            case .call:
+                return try node(for: try builder.environment.expand(expression, keepingValues: true), depth: depth + 1)
+            case .derivative, .prime:
+                return try node(for: try builder.resolve(expression), depth: depth + 1)
+            case .number, .constant, .variable:
+                return try leaf(expression)
             }
         }
-        return results.last ?? graph.output
+
+        /// Post-order with an explicit stack, so a million-node chain is fine.
+        mutating func nodeWithoutRecursion(for root: Expression) throws(CalculusError) -> Int {
+            enum Work { case visit(Expression), combine(Combine) }
+            var work: [Work] = [.visit(root)]
+            var results: [Int] = []
+            while let item = work.popLast() {
+                switch item {
+                case .visit(let expression):
+                    switch expression {
+                    case .call:
+                        work.append(.visit(try builder.environment.expand(expression, keepingValues: true)))
+                    case .derivative, .prime:
+                        work.append(.visit(try builder.resolve(expression)))
+                    case .negate(let operand):
+                        work.append(.combine(.negate))
+                        work.append(.visit(operand))
+                    case .binary(let op, let left, let right):
+                        work.append(.combine(Combine(op, right)))
+                        work.append(.visit(right))
+                        work.append(.visit(left))
+                    case .builtin(let function, let argument):
+                        work.append(.combine(.builtin(function)))
+                        work.append(.visit(argument))
+                    case .number, .constant, .variable:
+                        results.append(try leaf(expression))
+                    }
+                case .combine(let combine):
+                    let b = if case .binary = combine { results.removeLast() } else { -1 }
+                    let a = results.removeLast()
+                    results.append(try self.combine(combine, a, b))
+                }
+            }
+            return results.last ?? graph.output
+        }
+
+        /// A number, a constant or a name: a constant or a leaf node, or the node of a definition.
+        mutating func leaf(_ expression: Expression) throws(CalculusError) -> Int {
+            try checkBudget()
+            switch expression {
+            case .number(let value):
+                if let existing = constants[value] { return existing }
+                let id = graph.add(label: nil, operation: .constant, value: value)
+                constants[value] = id
+                return id
+            case .constant(let constant):
+                return graph.add(label: ExpressionPrinter.unicode.print(expression), operation: .constant, value: constant.value)
+            case .variable(let name):
+                if let existing = named[name] { return existing }
+                // By index: reading the number alone does not copy (and retain) the binding's expression.
+                let index = bindings.index(forKey: name)
+                let boundValue = index.map { bindings.values[$0].value } ?? nil
+                if let value = overrides.isEmpty ? boundValue : overrides[name] ?? boundValue {
+                    let id = graph.add(label: name, operation: .value, value: value, isLeaf: true)
+                    named[name] = id
+                    return id
+                }
+                guard let index else {
+                    throw CalculusError(
+                        .name, "\(name) has no value; autograd needs a number for every name (bind \(name) = 2)", symbol: name)
+                }
+                let binding = bindings.values[index]
+                guard expanding.insert(name).inserted else {
+                    throw CalculusError(.name, "\(name) is defined in terms of itself", symbol: name)
+                }
+                // A definition starts its own recursion budget: its nodes come after everything
+                // built so far, wherever it is first used.
+                let id = try node(for: try builder.resolve(binding.expression), depth: 0)
+                expanding.remove(name)
+                graph.relabel(id, as: name)
+                named[name] = id
+                return id
+            default:
+                preconditionFailure("not a leaf: \(expression)")
+            }
+        }
+
+        /// The node for an operation on nodes `a` (and `b`, for binary operations).
+        mutating func combine(_ combine: Combine, _ a: Int, _ b: Int) throws(CalculusError) -> Int {
+            try checkBudget()
+            let x = graph.value(of: a)
+            switch combine {
+            case .negate:
+                return graph.add(.negate, value: -x, input: a, local: -1)
+            case .binary(let op, let exponentIsConstant):
+                let y = graph.value(of: b)
+                let value = try NumericEvaluator.apply(op, x, y)
+                let local: (Double, Double) =
+                    switch op {
+                    case .add: (1, 1)
+                    case .subtract: (1, -1)
+                    case .multiply: (y, x)
+                    case .divide: (1 / y, -x / (y * y))
+                    // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln(a).
+                    case .power: (y == 0 ? 0 : y * GraphBuilder.power(x, y - 1),
+                                  exponentIsConstant ? 0 : (x > 0 ? value * GraphBuilder.logarithm(x) : 0))
+                    }
+                return graph.add(.binary(op), value: value, inputs: (a, b), locals: local)
+            case .builtin(let function):
+                let value = try function.evaluate(x)
+                return graph.add(.builtin(function), value: value, input: a, local: try GraphBuilder.localDerivative(function, at: x))
+            }
+        }
+
+        /// Every 4,096 nodes: stop when interrupted or when the graph is over its size limit.
+        @inline(__always)
+        func checkBudget() throws(CalculusError) {
+            guard graph.count & 4095 == 4095 else { return }
+            if builder.isInterrupted() { throw CalculusError.interruptedByUser }
+            if graph.count > builder.maximumNodes {
+                throw CalculusError(.limit, "the graph has more than \(builder.maximumNodes) nodes")
+            }
+        }
     }
 
     /// f′(x) for a built-in, from the built-ins table, with the autograd conventions at kinks:

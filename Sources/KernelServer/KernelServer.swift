@@ -186,6 +186,9 @@ public final class KernelServer: @unchecked Sendable {
         // After a burst of requests, once the shell has been quiet this long, free memory goes
         // back to the system, so that the kernel's size follows what it holds, not its peak.
         let quietMilliseconds = 50
+        // Meanwhile freed memory stays mapped, so a burst of statements does not page-fault its way
+        // through fresh memory each time.
+        FreeMemory.keepFreedPagesUntilIdle()
         var servedSinceTrim = false
         while !shutdownRequested {
             do {

@@ -22,6 +22,8 @@ struct RunCommand: ParsableCommand {
     var timeout: Double = 120
 
     func run() throws {
+        // A short-lived process: memory freed between cells stays mapped for the next one.
+        FreeMemory.keepFreedPagesUntilIdle()
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         if path.hasSuffix(".calc") {
             let source = String(decoding: data, as: UTF8.self)

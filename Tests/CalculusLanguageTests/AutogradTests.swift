@@ -1,4 +1,4 @@
-import AutogradEngine
+@testable import AutogradEngine
 import CalculusLanguage
 import CalculusSession
 import Rendering
@@ -66,5 +66,46 @@ import Threads
 
     @Test func missingValuesAreNameErrors() {
         #expect(Notebook().error("grad q^2 wrt q")?.kind == .name)
+    }
+
+    @Test func aDefinitionMetInsideADeepChainIsOneNode() throws {
+        // 3,000 levels: the first thousand are built by recursion, the rest on the explicit stack,
+        // and `y` is first met at the very bottom, then again at every level.
+        let (graph, count) = try OSThread.runWithLargeStack { () throws -> (ComputationGraph, Int) in
+            let session = Session()
+            _ = try session.run("x = 1.5; y = x*2")
+            var expression = Expression.variable("y")
+            for _ in 0..<3_000 { expression = .binary(.add, expression, .variable("y")) }
+            let graph = try session.autograd(expression, in: session.environment)
+            return (graph, graph.nodes.filter { $0.label == "y" }.count)
+        }
+        #expect(count == 1)
+        #expect(graph.gradient(of: "y") == 3_001)
+        #expect(graph.gradient(of: "x") == 6_002)
+        #expect(graph.nodes.count == 3 + 3_000)  // x, the constant 2, y = x·2, and the 3,000 sums
+    }
+
+    @Test func nodesReadBackWhatTheGraphStores() throws {
+        let session = Session()
+        _ = try session.run("w = 3; h = relu(w*2 - 1)")
+        let graph = try session.autograd(try Parser.parseExpression("h^2 + π"), in: session.environment)
+        let nodes = graph.nodes.map { "\($0.label)|\($0.op)|\($0.inputs)|\($0.localDerivatives)" }
+        #expect(nodes == [
+            "w|value|[]|[]", "2|const|[]|[]", "|*|[0, 1]|[2.0, 3.0]", "1|const|[]|[]", "|-|[2, 3]|[1.0, -1.0]",
+            "h|relu|[4]|[1.0]", "|^|[5, 1]|[10.0, 0.0]", "π|const|[]|[]", "|+|[6, 7]|[1.0, 1.0]",
+        ])
+        #expect(graph.gradient(of: "w") == 20)
+        #expect(ComputationGraph.bytesPerNode <= 48)
+    }
+
+    @Test func nameTableFindsEveryNameItWasGiven() {
+        // Starts far too small, so it grows many times on the way.
+        var table = NameTable(minimumCapacity: 1)
+        let names = (0..<10_000).map { "w\($0 % 97)_\($0 / 97)" } + ["", "σ", "a_rather_long_name_beyond_sixteen_bytes"]
+        for (id, name) in names.enumerated() { table[name] = id }
+        for (id, name) in names.enumerated() { #expect(table[name] == id) }
+        #expect(table["w0_200"] == nil)
+        table["σ"] = 7
+        #expect(table["σ"] == 7)
     }
 }

@@ -1,0 +1,75 @@
+/// Node ids by name, for one graph build. Swift's `Dictionary` hashes a `String` with seeded SipHash
+/// on every lookup and insert, which was a third of building an MLP's graph (three hashes for each of
+/// its 1,600 weights). Names here are short and not chosen by an adversary of this process's memory
+/// (a cell can hold at most a few hundred thousand of them), so FNV-1a over the UTF-8 bytes (a word at a time), with
+/// open addressing in a table kept under half full, does: one cheap hash per name.
+struct NameTable {
+    /// Names in the order they came, with their node ids; `slots` holds an index into them, or -1.
+    private var names: [String] = []
+    private var ids: [Int32] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(minimumCapacity: Int) {
+        var capacity = 16
+        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        slots = Array(repeating: -1, count: capacity)
+        mask = capacity - 1
+        names.reserveCapacity(minimumCapacity)
+        ids.reserveCapacity(minimumCapacity)
+    }
+
+    private static func hash(_ name: String) -> Int {
+        var name = name  // `withUTF8` may make a bridged string native first; ours always are
+        return name.withUTF8 { bytes in
+            // FNV-1a over 8 bytes at a time, then the tail byte by byte.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var offset = 0
+            let raw = UnsafeRawBufferPointer(bytes)
+            while offset + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3
+                offset += 8
+            }
+            while offset < raw.count {
+                hash = (hash ^ UInt64(raw[offset])) &* 0x100_0000_01b3
+                offset += 1
+            }
+            // Low bits of a product depend only on low bits of its factors: mix the high ones down.
+            hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
+            return Int(truncatingIfNeeded: hash ^ (hash >> 33))
+        }
+    }
+
+    /// The slot that holds `name`, or the empty slot where it would go.
+    private func slot(of name: String) -> Int {
+        var index = Self.hash(name) & mask
+        while slots[index] >= 0, names[Int(slots[index])] != name { index = (index + 1) & mask }
+        return index
+    }
+
+    subscript(name: String) -> Int? {
+        get {
+            let entry = slots[slot(of: name)]
+            return entry < 0 ? nil : Int(ids[Int(entry)])
+        }
+        set {
+            guard let newValue else { preconditionFailure("names are never removed") }
+            let index = slot(of: name)
+            if slots[index] >= 0 {
+                ids[Int(slots[index])] = Int32(newValue)
+                return
+            }
+            slots[index] = Int32(names.count)
+            names.append(name)
+            ids.append(Int32(newValue))
+            if names.count * 2 > slots.count { grow() }
+        }
+    }
+
+    private mutating func grow() {
+        let entries = zip(names, ids)
+        var larger = NameTable(minimumCapacity: slots.count)
+        for (name, id) in entries { larger[name] = Int(id) }
+        self = larger
+    }
+}
