@@ -18,18 +18,20 @@ public enum FuzzHarness {
     public struct Outcome: Sendable, Equatable {
         public var results = 0
         public var errors: [CalculusError.Kind] = []
+        /// Each output's text/plain or error message, when asked for (to compare two builds).
+        public var transcript: [String] = []
     }
 
     /// Runs `input` on a thread with the language's deep stack and checks every output.
-    public static func run(_ input: [UInt8]) -> Outcome {
-        let outcome = OSThread.runWithLargeStack { runHere(String(decoding: input, as: UTF8.self)) }
+    public static func run(_ input: [UInt8], keepingTranscript: Bool = false) -> Outcome {
+        let outcome = OSThread.runWithLargeStack { runHere(String(decoding: input, as: UTF8.self), keepingTranscript: keepingTranscript) }
         // An interrupted derivation frees its steps on a thread of its own; libFuzzer's leak check
         // after this input must not find them still held by a thread that has not run yet.
         OSThread.waitForBackgroundReleases()
         return outcome
     }
 
-    static func runHere(_ cell: String) -> Outcome {
+    static func runHere(_ cell: String, keepingTranscript: Bool) -> Outcome {
         var outcome = Outcome()
         let session = Session()
         // The cell as typed, then its text as the body of a derivative and of a backward pass
@@ -40,11 +42,17 @@ public enum FuzzHarness {
             do {
                 try session.execute(code, isInterrupted: { clock.now > deadline }) { result in
                     outcome.results += 1
-                    check(Renderer.render(result), code: code)
+                    let output = Renderer.render(result)
+                    check(output, code: code)
+                    if keepingTranscript, case .display(let rendered) = output {
+                        outcome.transcript.append(rendered.data[MimeType.plain]?.stringValue ?? "")
+                    }
                 }
             } catch {
                 outcome.errors.append(error.error.kind)
-                check(ErrorRenderer.render(error, cell: code), code: code)
+                let rendered = ErrorRenderer.render(error, cell: code)
+                check(rendered, code: code)
+                if keepingTranscript { outcome.transcript.append("\(rendered.name): \(rendered.value)") }
             }
         }
         return outcome

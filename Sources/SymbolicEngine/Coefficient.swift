@@ -44,6 +44,11 @@ enum Coefficient: Hashable, Sendable {
     var isZero: Bool { doubleValue == 0 }
     var isOne: Bool { self == .one || self == .real(1) }
     var isNegative: Bool { doubleValue < 0 }
+    /// A double that `Coefficient(_:)` would read back as an exact integer.
+    var isWholeDouble: Bool {
+        if case .real(let value) = self { return value == value.rounded() && abs(value) < 1e15 }
+        return false
+    }
     var isInteger: Bool {
         if case .rational(_, 1) = self { return true }
         return false

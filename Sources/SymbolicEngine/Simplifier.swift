@@ -112,7 +112,13 @@ public struct Simplifier: Sendable {
     /// The product of two expressions that are already simplified: only the top level is merged,
     /// so a chain of thousands of layers costs no more per layer than its new factor.
     public func multiplySimplified(_ a: Expression, _ b: Expression) -> Expression {
-        product(of: a).multiplied(by: product(of: b)).expression
+        product(of: a).multipliedNormalized(by: product(of: b)).expression
+    }
+
+    /// `multiplySimplified` when `b`'s product form is at hand; also returns the result's form.
+    func multiplySimplified(_ a: Expression, _ b: Expression, knownForm: ProductForm?) -> (Expression, ProductForm) {
+        let form = product(of: a).multipliedNormalized(by: knownForm ?? product(of: b))
+        return (form.expression, form)
     }
 
     // MARK: Powers and functions
@@ -202,6 +208,59 @@ public struct Simplifier: Sendable {
             return result
         }
 
+        /// True when `product(of: expression)` gives this (normalized) form back exactly, so that
+        /// a caller holding both may skip reading the expression back. Not so for a number base,
+        /// a factor under the bar or a whole double as coefficient, which writing out changes.
+        var readsBackUnchanged: Bool {
+            !coefficient.isZero && !coefficient.isWholeDouble && coefficient.doubleValue.isFinite
+                && factors.allSatisfy { factor in
+                    if case .number = factor.base { return false }
+                    return Simplifier.coefficient(of: factor.exponent)?.isNegative != true
+                }
+        }
+
+        /// `multiplied(by:)` for two normalized forms: each factor of the shorter goes into its
+        /// place in the longer by binary search (a few comparisons) instead of being compared
+        /// with every factor and then sorted again with the rest. The order is total on distinct
+        /// bases and ignores exponents, so a factor with the same base sits right at that place.
+        func multipliedNormalized(by other: ProductForm) -> ProductForm {
+            let selfIsShorter = factors.count < other.factors.count
+            let short = selfIsShorter ? factors : other.factors
+            var merged = selfIsShorter ? other.factors : factors
+            for factor in short {
+                let key = Simplifier.SortKey(factor)
+                var low = 0
+                var high = merged.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let middleKey = Simplifier.SortKey(merged[middle])
+                    if Simplifier.precedes(middleKey, merged[middle], key, factor) { low = middle + 1 } else { high = middle }
+                }
+                if let index = [low, low - 1].first(where: { merged.indices.contains($0) && merged[$0].base == factor.base }) {
+                    let (first, second) = selfIsShorter ? (factor.exponent, merged[index].exponent) : (merged[index].exponent, factor.exponent)
+                    merged[index].exponent = Simplifier().simplify(.binary(.add, first, second))
+                } else {
+                    merged.insert(factor, at: low)
+                }
+            }
+            merged.removeAll { $0.exponent == .number(0) }
+            let result = ProductForm(coefficient: coefficient * other.coefficient, factors: merged)
+            assert(String(describing: result) == String(describing: multiplied(by: other)), "the sorted merge differs from merge and sort")
+            return result
+        }
+
+        /// True when no base occurs in two of the forms (each form's own bases are distinct already).
+        static func basesAreDistinct(_ forms: [ProductForm]) -> Bool {
+            var seen: [Expression] = []
+            for form in forms {
+                for factor in form.factors {
+                    if seen.contains(factor.base) { return false }
+                }
+                seen.append(contentsOf: form.factors.map(\.base))
+            }
+            return true
+        }
+
         /// Merges `other` in; call `normalize()` once after the last merge.
         mutating func multiply(by other: ProductForm) {
             coefficient = coefficient * other.coefficient
@@ -228,13 +287,15 @@ public struct Simplifier: Sendable {
         mutating func normalize() {
             factors.removeAll { $0.exponent == .number(0) }
             guard factors.count > 1 else { return }
+            factors = Self.canonicalPositions(of: factors).map { factors[$0] }
+        }
+
+        /// The positions of `factors` in canonical order (a total order on distinct bases, so any
+        /// part of a canonically ordered list is canonically ordered too).
+        static func canonicalPositions(of factors: [Factor]) -> [Int] {
             // Compute each factor's cheap sort keys once, then sort.
-            let keyed = factors.map { (factor: $0, rank: Simplifier.rank($0), size: $0.base.nodeCount(upTo: 48)) }
-            factors = keyed.sorted { a, b in
-                if a.rank != b.rank { return a.rank < b.rank }
-                if a.size != b.size, a.rank != 2 { return a.size < b.size }
-                return a.rank == 2 ? Simplifier.canonicalOrder(a.factor, b.factor) : Simplifier.sameSizeOrder(a.factor, b.factor)
-            }.map(\.factor)
+            let keys = factors.map(SortKey.init)
+            return factors.indices.sorted { a, b in Simplifier.precedes(keys[a], factors[a], keys[b], factors[b]) }
         }
 
         /// Numeric factor first, then constants, variables, and the rest from small to large;
@@ -315,6 +376,25 @@ public struct Simplifier: Sendable {
         }
     }
 
+    /// A factor's cheap sort keys, computed once per factor rather than once per comparison.
+    struct SortKey {
+        var rank: Int
+        /// Nodes of the base, counted up to a bound (so that ordering deep factors stays cheap).
+        var size: Int
+
+        init(_ factor: Factor) {
+            rank = Simplifier.rank(factor)
+            size = factor.base.nodeCount(upTo: 48)
+        }
+    }
+
+    /// The canonical order of factors, given their keys.
+    static func precedes(_ aKey: SortKey, _ a: Factor, _ bKey: SortKey, _ b: Factor) -> Bool {
+        if aKey.rank != bKey.rank { return aKey.rank < bKey.rank }
+        if aKey.size != bKey.size, aKey.rank != 2 { return aKey.size < bKey.size }
+        return aKey.rank == 2 ? canonicalOrder(a, b) : sameSizeOrder(a, b)
+    }
+
     static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
         let (ra, rb) = (rank(a), rank(b))
         if ra != rb { return ra < rb }
@@ -371,6 +451,55 @@ public struct Simplifier: Sendable {
             }
         }
 
+        /// The terms `SumForm(form.expression)` would have, without writing the product out and
+        /// parsing it back factor by factor (which compares every pair of factors again). Where
+        /// writing out could change how the product is stored (a number base, a factor under the
+        /// bar, a whole double as coefficient), it does go the long way.
+        static func terms(ofProduct form: ProductForm) -> [(factors: [Factor], coefficient: Coefficient)] {
+            guard form.readsBackUnchanged else { return SumForm(form.expression).terms }
+            if form.factors.count == 1, form.factors[0].exponent == .number(1) {
+                switch form.factors[0].base {
+                case .binary(.add, _, _), .binary(.subtract, _, _):
+                    return SumForm(form.factors[0].base).scaled(by: form.coefficient).terms
+                default: break
+                }
+            }
+            let terms = [(factors: form.factors, coefficient: form.coefficient)]
+            assert(SumForm(form.expression).sameTerms(as: terms), "the product \(form.expression) reads back differently")
+            return terms
+        }
+
+        /// Adds a product as `add(SumForm(form.expression))` would.
+        mutating func add(product form: ProductForm) {
+            for term in Self.terms(ofProduct: form) { add(term: term) }
+        }
+
+        private mutating func add(term: (factors: [Factor], coefficient: Coefficient)) {
+            // One lookup, which also makes the entry when it is new (hashing a term's factors walks
+            // all of them, so it is done once).
+            let newPosition = terms.count
+            var position = newPosition
+            func read(_ stored: inout Int) { position = stored }
+            read(&positions[term.factors, default: newPosition])
+            if position == newPosition {
+                terms.append(term)
+            } else {
+                terms[position].coefficient = terms[position].coefficient + term.coefficient
+            }
+        }
+
+        /// Room for `count` terms without growing the table on the way.
+        mutating func reserveCapacity(_ count: Int) {
+            terms.reserveCapacity(count)
+            positions.reserveCapacity(count)
+        }
+
+        /// Same terms, in the same order, with the same coefficients (written out, so that a NaN
+        /// inside, which equals nothing, still matches itself).
+        func sameTerms(as other: [(factors: [Factor], coefficient: Coefficient)]) -> Bool {
+            String(describing: terms) == String(describing: other)
+        }
+
         var negated: SumForm { scaled(by: .minusOne) }
 
         func scaled(by factor: Coefficient) -> SumForm {
@@ -386,14 +515,7 @@ public struct Simplifier: Sendable {
         }
 
         mutating func add(_ other: SumForm) {
-            for term in other.terms {
-                if let index = positions[term.factors] {
-                    terms[index].coefficient = terms[index].coefficient + term.coefficient
-                } else {
-                    positions[term.factors] = terms.count
-                    terms.append(term)
-                }
-            }
+            for term in other.terms { add(term: term) }
         }
 
         var expression: Expression {

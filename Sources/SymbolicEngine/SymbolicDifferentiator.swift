@@ -84,6 +84,10 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         let isInterrupted: @Sendable () -> Bool
         let simplifier: Simplifier
         var visited = 0
+        /// The last chain rule's answer with its product form. In `f(g(h(x)))` each layer's answer
+        /// is the next layer's g′(x): reading its factors back from the expression compared every
+        /// pair of them again, layer after layer.
+        var lastChainProduct: (answer: Expression, form: Simplifier.ProductForm)?
 
         init(variable: String, isInterrupted: @escaping @Sendable () -> Bool, simplifier: Simplifier) {
             self.variable = variable
@@ -204,8 +208,14 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             let parts = DerivativeStep.ChainParts(
                 outer: outer, inner: inner, outerDerivative: readableOuterDerivative, outerAtInner: atInner,
                 innerDerivative: innerDerivative, placeholder: placeholder)
-            return (step(.chain, expression, raw, [outerStep, innerStep], chain: parts),
-                    simplifier.multiplySimplified(atInner, innerDerivative))
+            var knownForm: Simplifier.ProductForm?
+            if let last = lastChainProduct, last.answer.isSameNode(as: innerDerivative) {
+                knownForm = last.form
+                assert(String(describing: last.form) == String(describing: simplifier.product(of: innerDerivative)))
+            }
+            let (answer, form) = simplifier.multiplySimplified(atInner, innerDerivative, knownForm: knownForm)
+            lastChainProduct = form.readsBackUnchanged ? (answer, form) : nil
+            return (step(.chain, expression, raw, [outerStep, innerStep], chain: parts), answer)
         }
 
         private mutating func derivePower(
@@ -278,7 +288,19 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // Each term is simplified as `simplify` would simplify it, but every fⱼ is simplified
             // once instead of once per term: n factors cost n simplifications, not n².
             let factorForms = variables.map { simplifier.product(of: simplifier.simplify($0)) }
+            // When no two factors share a base (the usual case), the product of all factors but one
+            // is their factor lists side by side: merging them one at a time compared every pair of
+            // factors again for every term (n³ comparisons for n factors).
+            let basesAreDistinct = Simplifier.ProductForm.basesAreDistinct(factorForms)
+            // Then all factors are put in canonical order once, with the factor each came from;
+            // leaving one factor's out keeps the rest in order.
+            var ordered: [(factor: Simplifier.Factor, owner: Int)] = []
+            if basesAreDistinct {
+                let all = factorForms.indices.flatMap { owner in factorForms[owner].factors.map { (factor: $0, owner: owner) } }
+                ordered = Simplifier.ProductForm.canonicalPositions(of: all.map(\.factor)).map { all[$0] }
+            }
             var simplifiedSum = Simplifier.SumForm()
+            simplifiedSum.reserveCapacity(variables.count)
             for index in variables.indices {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
@@ -286,11 +308,26 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 var product = simplifier.simplifiedFactors(of: derivative)
                 for other in variables.indices where other != index {
                     term = .binary(.multiply, term, variables[other])
-                    product.multiply(by: factorForms[other])
+                    if basesAreDistinct {
+                        // The coefficients in the same order as merging factor by factor takes them.
+                        product.coefficient = product.coefficient * factorForms[other].coefficient
+                    } else {
+                        product.multiply(by: factorForms[other])
+                    }
                 }
-                product.normalize()
+                if basesAreDistinct {
+                    let others = ordered.compactMap { $0.owner == index ? nil : $0.factor }
+                    if product.factors.isEmpty {
+                        product.factors = others  // already in canonical order: nothing to merge or sort
+                    } else {
+                        product.multiply(by: Simplifier.ProductForm(coefficient: .one, factors: others))
+                        product.normalize()
+                    }
+                } else {
+                    product.normalize()
+                }
                 terms.append(term)
-                simplifiedSum.add(Simplifier.SumForm(product.expression))
+                simplifiedSum.add(product: product)
             }
             let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
             let raw = scaled(sum)

@@ -33,9 +33,12 @@ struct FuzzEntry {
         #endif
     }
 
+    /// Replays files and folders of inputs. With `--transcript`, prints every output's text too,
+    /// so that two builds can be compared input by input (`diff` the two transcripts).
     static func replay(_ arguments: ArraySlice<String>) throws {
+        let keepingTranscript = arguments.contains("--transcript")
         var files: [URL] = []
-        for argument in arguments {
+        for argument in arguments where argument != "--transcript" {
             let url = URL(fileURLWithPath: argument)
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -52,7 +55,8 @@ struct FuzzEntry {
         var results = 0
         var errors = 0
         for file in files {
-            let outcome = FuzzHarness.run(Array(try Data(contentsOf: file)))
+            let outcome = FuzzHarness.run(Array(try Data(contentsOf: file)), keepingTranscript: keepingTranscript)
+            if keepingTranscript { print("== \(file.lastPathComponent)\n" + outcome.transcript.joined(separator: "\n")) }
             results += outcome.results
             errors += outcome.errors.count
         }

@@ -152,6 +152,14 @@ extension Expression {
         }
     }
 
+    /// True when both values are the very same stored node: a constant-time test that implies `==`
+    /// (equal trees stored apart are still equal by `==`, which this does not see). Every case is
+    /// indirect, so a value is one reference to its node and comparing those bits is enough.
+    public func isSameNode(as other: Expression) -> Bool {
+        assert(MemoryLayout<Expression>.size == MemoryLayout<UInt>.size, "an expression is one reference")
+        return unsafeBitCast(self, to: UInt.self) == unsafeBitCast(other, to: UInt.self)
+    }
+
     /// Calls `body` on every node, parents before children, without recursion
     /// (so a 100,000-deep expression cannot overflow the stack here).
     public func visit(_ body: (Expression) -> Void) {
