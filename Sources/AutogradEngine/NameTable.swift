@@ -1,8 +1,8 @@
 /// Node ids by name, for one graph build. Swift's `Dictionary` hashes a `String` with seeded SipHash
 /// on every lookup and insert, which was a third of building an MLP's graph (three hashes for each of
-/// its 1,600 weights). Names here are short and not chosen by an adversary of this process's memory
-/// (a cell can hold at most a few hundred thousand of them), so FNV-1a over the UTF-8 bytes (a word at a time), with
-/// open addressing in a table kept under half full, does: one cheap hash per name.
+/// its 1,600 weights). Names here are short and come from the user's own cells (names that collide
+/// on purpose could only slow down their own statement, which stays interruptible), so FNV-1a over
+/// the UTF-8 bytes, with open addressing in a table kept under half full, does: one cheap hash per name.
 struct NameTable {
     /// Names in the order they came, with their node ids; `slots` holds an index into them, or -1.
     private var names: [String] = []
@@ -19,25 +19,18 @@ struct NameTable {
         ids.reserveCapacity(minimumCapacity)
     }
 
+    /// FNV-1a over the UTF-8 bytes of a plain ASCII name. Swift's `==` on strings is Unicode
+    /// canonical equivalence, so a name with other characters takes Swift's own (canonical) hash;
+    /// so does an ASCII name with a `K`, the one letter a non-ASCII one equals (the Kelvin sign).
     private static func hash(_ name: String) -> Int {
-        var name = name  // `withUTF8` may make a bridged string native first; ours always are
-        return name.withUTF8 { bytes in
-            // FNV-1a over 8 bytes at a time, then the tail byte by byte.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            var offset = 0
-            let raw = UnsafeRawBufferPointer(bytes)
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3
-                offset += 8
-            }
-            while offset < raw.count {
-                hash = (hash ^ UInt64(raw[offset])) &* 0x100_0000_01b3
-                offset += 1
-            }
-            // Low bits of a product depend only on low bits of its factors: mix the high ones down.
-            hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
-            return Int(truncatingIfNeeded: hash ^ (hash >> 33))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            if byte >= 0x80 || byte == UInt8(ascii: "K") { return name.hashValue }
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
+        // Low bits of a product depend only on low bits of its factors: mix the high ones down.
+        hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
+        return Int(truncatingIfNeeded: hash ^ (hash >> 33))
     }
 
     /// The slot that holds `name`, or the empty slot where it would go.

@@ -422,7 +422,10 @@ public struct Simplifier: Sendable {
     struct SumForm {
         var terms: [(factors: [Factor], coefficient: Coefficient)] = []
         /// Where each term's factors stand in `terms`, so collecting is linear in the number of terms.
+        /// Kept only past `smallSum` terms: most sums a simplification meets have two or three, where
+        /// comparing factor lists beats hashing them and making a table at all.
         private var positions: [[Factor]: Int] = [:]
+        private static let smallSum = 8
 
         init() {}
 
@@ -447,7 +450,6 @@ public struct Simplifier: Sendable {
                     }
                 }
                 terms = [(form.factors, form.coefficient)]
-                positions = [form.factors: 0]
             }
         }
 
@@ -475,6 +477,17 @@ public struct Simplifier: Sendable {
         }
 
         private mutating func add(term: (factors: [Factor], coefficient: Coefficient)) {
+            if terms.count < Self.smallSum {
+                if let position = terms.firstIndex(where: { $0.factors == term.factors }) {
+                    terms[position].coefficient = terms[position].coefficient + term.coefficient
+                } else {
+                    terms.append(term)
+                    if terms.count == Self.smallSum {
+                        for (position, known) in terms.enumerated() { positions[known.factors] = position }
+                    }
+                }
+                return
+            }
             // One lookup, which also makes the entry when it is new (hashing a term's factors walks
             // all of them, so it is done once).
             let newPosition = terms.count
@@ -491,7 +504,7 @@ public struct Simplifier: Sendable {
         /// Room for `count` terms without growing the table on the way.
         mutating func reserveCapacity(_ count: Int) {
             terms.reserveCapacity(count)
-            positions.reserveCapacity(count)
+            if count >= Self.smallSum { positions.reserveCapacity(count) }
         }
 
         /// Same terms, in the same order, with the same coefficients (written out, so that a NaN

@@ -98,6 +98,18 @@ import Threads
         #expect(ComputationGraph.bytesPerNode <= 48)
     }
 
+    @Test func namesEqualAsSwiftStringsAreOneNode() throws {
+        // The Kelvin sign is canonically the letter K: the session binds one name for both, so the
+        // graph must have one leaf for it, as the bindings do.
+        let session = Session()
+        _ = try session.run("K = 2; \u{00E9} = 3")
+        let graph = try session.autograd(
+            try Parser.parseExpression("K*\u{212A} + \u{00E9}*\u{00E9}"), in: session.environment)
+        #expect(graph.nodes.filter(\.isLeaf).count == 2)
+        #expect(graph.gradient(of: "K") == 4)
+        #expect(graph.gradient(of: "\u{00E9}") == 6)
+    }
+
     @Test func nameTableFindsEveryNameItWasGiven() {
         // Starts far too small, so it grows many times on the way.
         var table = NameTable(minimumCapacity: 1)
