@@ -439,18 +439,21 @@ public struct Simplifier: Sendable {
                 }
                 self = sum
             default:
-                let form = Simplifier().product(of: expression)
-                // A number times a sum, inside a sum, is multiplied out so that its terms can collect.
-                if form.factors.count == 1, form.factors[0].exponent == .number(1) {
-                    switch form.factors[0].base {
-                    case .binary(.add, _, _), .binary(.subtract, _, _):
-                        self = SumForm(form.factors[0].base).scaled(by: form.coefficient)
-                        return
-                    default: break
-                    }
-                }
-                terms = [(form.factors, form.coefficient)]
+                for term in Self.terms(ofRead: Simplifier().product(of: expression)) { add(term: term) }
             }
+        }
+
+        /// A product's terms in a sum: itself, or when it is a number times a sum, that sum's terms
+        /// scaled (multiplied out so that they can collect with the others).
+        private static func terms(ofRead form: ProductForm) -> [(factors: [Factor], coefficient: Coefficient)] {
+            if form.factors.count == 1, form.factors[0].exponent == .number(1) {
+                switch form.factors[0].base {
+                case .binary(.add, _, _), .binary(.subtract, _, _):
+                    return SumForm(form.factors[0].base).scaled(by: form.coefficient).terms
+                default: break
+                }
+            }
+            return [(form.factors, form.coefficient)]
         }
 
         /// The terms `SumForm(form.expression)` would have, without writing the product out and
@@ -459,14 +462,7 @@ public struct Simplifier: Sendable {
         /// bar, a whole double as coefficient), it does go the long way.
         static func terms(ofProduct form: ProductForm) -> [(factors: [Factor], coefficient: Coefficient)] {
             guard form.readsBackUnchanged else { return SumForm(form.expression).terms }
-            if form.factors.count == 1, form.factors[0].exponent == .number(1) {
-                switch form.factors[0].base {
-                case .binary(.add, _, _), .binary(.subtract, _, _):
-                    return SumForm(form.factors[0].base).scaled(by: form.coefficient).terms
-                default: break
-                }
-            }
-            let terms = [(factors: form.factors, coefficient: form.coefficient)]
+            let terms = Self.terms(ofRead: form)
             assert(SumForm(form.expression).sameTerms(as: terms), "the product \(form.expression) reads back differently")
             return terms
         }
