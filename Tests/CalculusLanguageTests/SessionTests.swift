@@ -86,6 +86,8 @@ struct Notebook {
         ("f(x) = f(x)", .name, "defined in terms of itself"),
         ("g(x) = h(x)", .name, "unknown function h"),
         ("a = b; b = a", .name, "own definition"),
+        ("c = c + 1", .name, "own definition"),
+        ("p = q*2; r = p + 1; q = r", .name, "own definition"),
         ("f(x) = x; f(1, 2)", .syntax, "takes 1 argument, not 2"),
         ("n = 2; n(3)", .name, "not a function"),
         ("q = 1; q + sigmoid(zz) at zz = 1, qq = 2 + bad", .name, "bad has no value"),
@@ -96,6 +98,21 @@ struct Notebook {
         let error = Notebook().error(row.0)
         #expect(error?.kind == row.1, "\(row.0): \(String(describing: error))")
         #expect(error?.message.contains(row.2) == true, "\(row.0): \(error?.message ?? "no error")")
+    }
+
+    @Test func aLongChainOfDefinitionsBindsAndDifferentiates() throws {
+        // Each new name is used by no definition yet, so binding it does not walk the chain. Each
+        // definition is a level of recursion when it is evaluated or built: a large stack, as in the kernel.
+        let gradient = try OSThread.runWithLargeStack { () throws -> Double? in
+            let session = Session()
+            let cell = (["w = 1.0001", "a0 = 2"] + (1...3_000).map { "a\($0) = a\($0 - 1)*w" }).joined(separator: "\n")
+            _ = try session.run(cell)
+            guard case .gradient(let gradient) = try session.run("grad a3000 wrt w").last else { return nil }
+            return gradient.gradients[0].value
+        }
+        // d/dw 2·w³⁰⁰⁰ = 6000·w²⁹⁹⁹
+        let expected = 6_000 * (0..<2_999).reduce(1.0) { power, _ in power * 1.0001 }
+        #expect(abs((gradient ?? 0) - expected) / expected < 1e-12)
     }
 
     @Test func recursionThroughAnotherFunctionIsRefused() throws {

@@ -22,6 +22,10 @@ public struct Environment: Sendable {
     public private(set) var functions: [String: Function] = [:]
     /// Names in the order they were first bound (for completion and display).
     public private(set) var order: [String] = []
+    /// Every name some definition has used (a superset: a name stays after its definition goes).
+    /// A name outside it cannot be reached through definitions, so binding it needs no walk down
+    /// the chain of definitions: binding `a2 = a1*w`, …, `a5000 = a4999*w` was quadratic.
+    private var namesUsedByDefinitions: Set<String> = []
 
     public init() {}
 
@@ -58,6 +62,7 @@ public struct Environment: Sendable {
         if bindings[name] == nil && functions[name] == nil { order.append(name) }
         functions[name] = nil
         bindings[name] = binding
+        if binding.value == nil { namesUsedByDefinitions.formUnion(stored.freeVariables) }
     }
 
     /// Defines a function. Recursion, direct or through other functions, is refused.
@@ -122,8 +127,9 @@ public struct Environment: Sendable {
     }
 
     private func dependsOn(_ name: String, _ expression: Expression) throws(CalculusError) -> Bool {
-        var seen = Set<String>()
         var pending = expression.freeVariables
+        guard namesUsedByDefinitions.contains(name) else { return pending.contains(name) }
+        var seen = Set<String>()
         while let next = pending.popLast() {
             if next == name { return true }
             guard seen.insert(next).inserted, let binding = bindings[next], binding.value == nil else { continue }
