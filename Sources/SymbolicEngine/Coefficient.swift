@@ -46,7 +46,7 @@ enum Coefficient: Hashable, Sendable {
     var isNegative: Bool { doubleValue < 0 }
     /// A double that `Coefficient(_:)` would read back as an exact integer.
     var isWholeDouble: Bool {
-        if case .real(let value) = self { return value == value.rounded() && abs(value) < 1e15 }
+        if case .real(let value) = self, case .rational = Coefficient(value) { return true }
         return false
     }
     var isInteger: Bool {

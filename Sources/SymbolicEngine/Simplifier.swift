@@ -109,13 +109,9 @@ public struct Simplifier: Sendable {
         return factors
     }
 
-    /// The product of two expressions that are already simplified: only the top level is merged,
-    /// so a chain of thousands of layers costs no more per layer than its new factor.
-    public func multiplySimplified(_ a: Expression, _ b: Expression) -> Expression {
-        product(of: a).multipliedNormalized(by: product(of: b)).expression
-    }
-
-    /// `multiplySimplified` when `b`'s product form is at hand; also returns the result's form.
+    /// The product of two expressions that are already simplified, and its form: only the top level
+    /// is merged, so a chain of thousands of layers costs no more per layer than its new factor.
+    /// `knownForm`, when the caller has it, is `b`'s product form (so `b` is not read back).
     func multiplySimplified(_ a: Expression, _ b: Expression, knownForm: ProductForm?) -> (Expression, ProductForm) {
         let form = product(of: a).multipliedNormalized(by: knownForm ?? product(of: b))
         return (form.expression, form)
@@ -388,24 +384,15 @@ public struct Simplifier: Sendable {
         }
     }
 
-    /// The canonical order of factors, given their keys.
+    /// The canonical order of factors, given their keys: by rank, then smaller first (variables,
+    /// all of one node, then by name).
     static func precedes(_ aKey: SortKey, _ a: Factor, _ bKey: SortKey, _ b: Factor) -> Bool {
         if aKey.rank != bKey.rank { return aKey.rank < bKey.rank }
-        if aKey.size != bKey.size, aKey.rank != 2 { return aKey.size < bKey.size }
-        return aKey.rank == 2 ? canonicalOrder(a, b) : sameSizeOrder(a, b)
-    }
-
-    static func canonicalOrder(_ a: Factor, _ b: Factor) -> Bool {
-        let (ra, rb) = (rank(a), rank(b))
-        if ra != rb { return ra < rb }
-        if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
-        // Smaller first (counted only up to a bound, so that ordering deep factors stays cheap).
-        let (na, nb) = (a.base.nodeCount(upTo: 48), b.base.nodeCount(upTo: 48))
-        if na != nb { return na < nb }
+        if aKey.size != bKey.size { return aKey.size < bKey.size }
         return sameSizeOrder(a, b)
     }
 
-    /// `canonicalOrder` for two factors of the same rank and size.
+    /// `precedes` for two factors of the same rank and size.
     static func sameSizeOrder(_ a: Factor, _ b: Factor) -> Bool {
         if case .variable(let x) = a.base, case .variable(let y) = b.base, x != y { return x < y }
         // Same size: built-ins in the order books write them: `sin(x)·cos(x)`, `sec(x)·tan(x)`, `csc(x)·cot(x)`.
