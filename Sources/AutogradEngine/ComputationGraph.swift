@@ -36,10 +36,13 @@ public struct ComputationGraph: Sendable, Equatable {
 
         /// The name shown in traces and the JSON mime: `const`, `value`, `neg`, `+`, `*`, `sin`, …
         public var name: String {
-            code < Self.firstBuiltin ? Self.fixedNames[Int(code)] : Self.builtins[Int(code - Self.firstBuiltin)].names[0]
+            function?.names[0] ?? Self.fixedNames[Int(code)]
         }
 
         var arity: Int { code <= 1 ? 0 : (code == 2 || code >= Self.firstBuiltin ? 1 : 2) }
+
+        /// The built-in this operation applies, if it is one.
+        var function: Builtin? { code < Self.firstBuiltin ? nil : Self.builtins[Int(code - Self.firstBuiltin)] }
     }
 
     /// A node as stored: 48 bytes, no reference counted fields (names live in `labels`), so a
@@ -55,6 +58,8 @@ public struct ComputationGraph: Sendable, Equatable {
         var label: Int32
         var operation: Operation
         var isLeaf: Bool
+        /// For `^`: the exponent is made of constants alone, so d/db a^b is not needed (and is 0).
+        var exponentIsConstant = false
     }
 
     /// One node as the renderers and tests read it.
@@ -124,10 +129,72 @@ public struct ComputationGraph: Sendable, Equatable {
         return records.count - 1
     }
 
-    mutating func add(_ operation: Operation, value: Double, inputs: (Int, Int), locals: (Double, Double)) -> Int {
+    mutating func add(
+        _ operation: Operation, value: Double, inputs: (Int, Int), locals: (Double, Double), exponentIsConstant: Bool
+    ) -> Int {
         records.append(Record(value: value, gradient: 0, firstLocal: locals.0, secondLocal: locals.1,
-                              first: Int32(inputs.0), second: Int32(inputs.1), label: -1, operation: operation, isLeaf: false))
+                              first: Int32(inputs.0), second: Int32(inputs.1), label: -1, operation: operation, isLeaf: false,
+                              exponentIsConstant: exponentIsConstant))
         return records.count - 1
+    }
+
+    /// An operation's value at its inputs' values `x` (and `y`), with its local derivatives: the one
+    /// place that knows them, for building a graph and for running a built one again. The conventions
+    /// at kinks are autograd's: relu′(0) = 0 (as PyTorch), abs′(0) = 0.
+    static func apply(
+        _ operation: Operation, _ x: Double, _ y: Double, exponentIsConstant: Bool
+    ) throws(CalculusError) -> (value: Double, locals: (Double, Double)) {
+        switch operation {
+        case .negate: return (-x, (-1, 0))
+        case .add: return (try NumericEvaluator.apply(.add, x, y), (1, 1))
+        case .subtract: return (try NumericEvaluator.apply(.subtract, x, y), (1, -1))
+        case .multiply: return (try NumericEvaluator.apply(.multiply, x, y), (y, x))
+        case .divide: return (try NumericEvaluator.apply(.divide, x, y), (1 / y, -x / (y * y)))
+        case .power:
+            // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln(a).
+            let value = try NumericEvaluator.apply(.power, x, y)
+            return (value, (y == 0 ? 0 : y * NumericEvaluator.rawPower(x, y - 1),
+                            exponentIsConstant ? 0 : (x > 0 ? value * NumericEvaluator.rawLogarithm(x) : 0)))
+        default:
+            let function = operation.function!
+            let local: Double
+            if function == .abs {
+                local = x > 0 ? 1 : (x < 0 ? -1 : 0)
+            } else {
+                local = try NumericEvaluator(environment: Environment()).evaluate(function.derivative(at: .number(x)))
+            }
+            return (try function.evaluate(x), (local, 0))
+        }
+    }
+
+    /// The id of the leaf named `name`, if the graph has one.
+    public func leaf(named name: String) -> Int? {
+        records.indices.last { records[$0].isLeaf && records[$0].label >= 0 && labels[Int(records[$0].label)] == name }
+    }
+
+    /// Runs the graph again with new values for some leaves: every operation's value and local
+    /// derivatives are recomputed in order, then `backward()`. The same numbers as building the graph
+    /// afresh at those values, without reading the expression or looking up a name: what each step
+    /// of a descent does after the first.
+    public mutating func reevaluate(
+        setting leaves: [(id: Int, value: Double)], isInterrupted: () -> Bool = { false }
+    ) throws(CalculusError) {
+        for (id, value) in leaves {
+            precondition(records[id].isLeaf, "only leaves take new values")
+            records[id].value = value
+        }
+        for index in records.indices {
+            if index & 4095 == 4095, isInterrupted() { throw CalculusError.interruptedByUser }
+            let record = records[index]
+            guard record.operation.arity > 0 else { continue }
+            let x = records[Int(record.first)].value
+            let y = record.second >= 0 ? records[Int(record.second)].value : 0
+            let (value, locals) = try Self.apply(record.operation, x, y, exponentIsConstant: record.exponentIsConstant)
+            records[index].value = value
+            records[index].firstLocal = locals.0
+            records[index].secondLocal = locals.1
+        }
+        backward()
     }
 
     mutating func relabel(_ id: Int, as label: String) {

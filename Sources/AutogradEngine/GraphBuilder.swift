@@ -177,22 +177,13 @@ public struct GraphBuilder {
             case .negate:
                 return graph.add(.negate, value: -x, input: a, local: -1)
             case .binary(let op, let exponentIsConstant):
-                let y = graph.value(of: b)
-                let value = try NumericEvaluator.apply(op, x, y)
-                let local: (Double, Double) =
-                    switch op {
-                    case .add: (1, 1)
-                    case .subtract: (1, -1)
-                    case .multiply: (y, x)
-                    case .divide: (1 / y, -x / (y * y))
-                    // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln(a).
-                    case .power: (y == 0 ? 0 : y * GraphBuilder.power(x, y - 1),
-                                  exponentIsConstant ? 0 : (x > 0 ? value * GraphBuilder.logarithm(x) : 0))
-                    }
-                return graph.add(.binary(op), value: value, inputs: (a, b), locals: local)
+                let operation = ComputationGraph.Operation.binary(op)
+                let (value, locals) = try ComputationGraph.apply(operation, x, graph.value(of: b), exponentIsConstant: exponentIsConstant)
+                return graph.add(operation, value: value, inputs: (a, b), locals: locals, exponentIsConstant: exponentIsConstant)
             case .builtin(let function):
-                let value = try function.evaluate(x)
-                return graph.add(.builtin(function), value: value, input: a, local: try GraphBuilder.localDerivative(function, at: x))
+                let operation = ComputationGraph.Operation.builtin(function)
+                let (value, locals) = try ComputationGraph.apply(operation, x, 0, exponentIsConstant: false)
+                return graph.add(operation, value: value, input: a, local: locals.0)
             }
         }
 
@@ -206,15 +197,4 @@ public struct GraphBuilder {
             }
         }
     }
-
-    /// f′(x) for a built-in, from the built-ins table, with the autograd conventions at kinks:
-    /// relu′(0) = 0 (as PyTorch), abs′(0) = 0.
-    static func localDerivative(_ function: Builtin, at x: Double) throws(CalculusError) -> Double {
-        if function == .abs { return x > 0 ? 1 : (x < 0 ? -1 : 0) }
-        let evaluator = NumericEvaluator(environment: Environment())
-        return try evaluator.evaluate(function.derivative(at: .number(x)))
-    }
-
-    static func power(_ x: Double, _ y: Double) -> Double { NumericEvaluator.rawPower(x, y) }
-    static func logarithm(_ x: Double) -> Double { NumericEvaluator.rawLogarithm(x) }
 }

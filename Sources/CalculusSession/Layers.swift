@@ -88,9 +88,16 @@ extension Session {
         }
         var steps: [DescentResult.Step] = []
         steps.reserveCapacity(count + 1)
+        // The graph is built once; each later step runs it again at the moved values (same numbers
+        // as a rebuild, without reading the loss's definitions again).
+        var graph = try autograd(loss, in: environment, overrides: point, isInterrupted: isInterrupted)
+        let leaves = names.map { graph.leaf(named: $0) }
         for index in 0...count {
             if isInterrupted() { throw CalculusError.interruptedByUser }
-            let graph = try autograd(loss, in: environment, overrides: point, isInterrupted: isInterrupted)
+            if index > 0 {
+                let moved = zip(leaves, names).compactMap { leaf, name in leaf.map { (id: $0, value: point[name]!) } }
+                try graph.reevaluate(setting: moved, isInterrupted: isInterrupted)
+            }
             let gradients = names.map { graph.gradient(of: $0) }
             let lossValue = graph.nodes.last?.value ?? 0
             guard lossValue.isFinite else {

@@ -120,4 +120,35 @@ import Threads
         table["σ"] = 7
         #expect(table["σ"] == 7)
     }
+
+    @Test func aGraphRunAgainAtNewValuesMatchesOneBuiltThere() throws {
+        // Every kind of operation, a variable exponent (d/db a^b), a constant one, a definition, reuse.
+        let session = Session()
+        _ = try session.run("w = 0.7; b = -0.3; x = 1.2; h = sigmoid(w*x + b) + relu(x - w)")
+        let sources = [
+            "(h - 0.8)^2 + x^w + w^(2*3) - abs(b) / (1 + x^2)",
+            "ln(x + w^2) * tanh(b) - sqrt(x) + e^(w*b) + atan(h) + softplus(-b) - sin(x)*cos(w)",
+            "-h * h / (w + 2)",
+        ]
+        for source in sources {
+            let expression = try Parser.parseExpression(source)
+            var graph = try session.autograd(expression, in: session.environment, overrides: ["w": 0.7, "b": -0.3])
+            for (w, b) in [(0.25, 0.5), (1.5, -2.0), (-0.4, 0.0)] {
+                try graph.reevaluate(setting: [(graph.leaf(named: "w")!, w), (graph.leaf(named: "b")!, b)])
+                let fresh = try session.autograd(expression, in: session.environment, overrides: ["w": w, "b": b])
+                #expect(graph == fresh, "\(source) at w = \(w), b = \(b)")
+            }
+        }
+    }
+
+    @Test func aGraphRunAgainOutsideItsDomainIsAMathError() throws {
+        let session = Session()
+        _ = try session.run("x = 2")
+        var graph = try session.autograd(try Parser.parseExpression("ln(x) + 1/x"), in: session.environment)
+        let x = graph.leaf(named: "x")!
+        #expect(throws: CalculusError.self) { try graph.reevaluate(setting: [(x, 0)]) }
+        #expect(throws: CalculusError.self) { try graph.reevaluate(setting: [(x, -1)]) }
+        try graph.reevaluate(setting: [(x, 4)])
+        #expect(graph.gradient(of: "x") == 1.0 / 4 - 1.0 / 16)
+    }
 }

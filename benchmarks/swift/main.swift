@@ -139,6 +139,17 @@ func benchmarkAutograd() throws {
     let (environment, loss) = try mlpEnvironment()
     let mlpSeconds = try measure(seconds: 1) { nodes = try GraphBuilder(environment: environment).build(loss).nodes.count }
     report(["benchmark": "\"autograd\"", "name": "\"MLP(16, [32, 32, 1])\"", "nodes": "\(nodes)", "seconds": "\(mlpSeconds)"])
+    // A training step after the first (what `descend` does): the built graph runs again at a new
+    // sample, forward and backward, with no expression read and no name looked up.
+    var graph = try GraphBuilder(environment: environment).build(loss)
+    let inputs = (0..<16).map { graph.leaf(named: "x\($0)")! }
+    var sample = 0.0
+    let stepSeconds = try measure(seconds: 1) {
+        sample += 1
+        try graph.reevaluate(setting: inputs.enumerated().map { (id: $1, value: Glibc.sin(sample + Double($0))) })
+    }
+    report(["benchmark": "\"autograd\"", "name": "\"MLP(16, [32, 32, 1]), step on the built graph\"", "nodes": "\(graph.count)",
+            "seconds": "\(stepSeconds)"])
 }
 
 /// Rendering: a 500-node computation graph (`graph` and `backward`) and a 2,000-point plot, each
