@@ -82,6 +82,13 @@ func benchmarkSymbolic(_ only: String?) throws {
     }
 }
 
+/// Fixed work for profilers and `perf stat`: one symbolic row, differentiated `times` times.
+func repeatSymbolic(_ name: String, times: Int) throws {
+    guard let (_, source) = symbolicRows.first(where: { $0.0 == name }) else { return }
+    let expression = try Parser.parseExpression(source)
+    for _ in 0..<times { _ = try SymbolicDifferentiator().derivation(of: expression, variable: "x", order: 1) }
+}
+
 /// A chain of `operations` operations on x (alternating *, +, relu-free arithmetic), as in autograd_bench.py.
 func chainExpression(operations: Int) -> Expression {
     var expression = Expression.variable("x")
@@ -181,6 +188,7 @@ try OSThread.runWithLargeStack { () throws -> Void in
     if which == "parse" || which == "all" { try benchmarkParsePrint() }
     if which == "symbolic" || which == "all" { try benchmarkSymbolic(arguments.dropFirst().first) }
     if which == "autograd" || which == "all" { try benchmarkAutograd() }
+    if which == "repeat" { try repeatSymbolic(arguments.dropFirst().first ?? "", times: Int(arguments.dropFirst(2).first ?? "") ?? 1000) }
     if which == "mlp" { let (environment, loss) = try mlpEnvironment(); for _ in 0..<3000 { _ = try GraphBuilder(environment: environment).build(loss) } }
     if which == "render" || which == "all" { try benchmarkRendering() }
     if which == "deep" {
