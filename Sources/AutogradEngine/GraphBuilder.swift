@@ -46,17 +46,23 @@ public struct GraphBuilder {
         }
     }
 
-    /// The state of one build: the graph so far, node ids by name and by constant, and the names
-    /// whose definitions are being built (a name met again inside its own definition is a cycle).
+    /// The state of one build: the graph so far, node ids by binding slot, by unbound name and by
+    /// constant, and which definitions are being built (one met again inside itself is a cycle).
     private struct Build {
         let builder: GraphBuilder
-        /// The builder's tables, held here so that a lookup does not reach through (and retain) the builder.
-        let bindings: [String: Environment.Binding]
+        /// The builder's environment and overrides, held here so that a lookup does not reach through
+        /// (and retain) the builder.
+        let environment: Environment
         let overrides: [String: Double]
         var graph = ComputationGraph()
-        var named: NameTable
+        /// By the environment's slot: the node of that name, or `Self.unbuilt`, or `Self.building`
+        /// while its definition is being built. One cheap hash finds a name's slot; nothing more is hashed.
+        var nodeOfSlot: [Int32]
+        /// Names with a value given only in `overrides` (`check d/dx x^2 at x = 3` with x unbound).
+        var nodeOfUnboundName: [String: Int] = [:]
         var constants: [Double: Int] = [:]
-        var expanding: Set<String> = []
+        static let unbuilt: Int32 = -1
+        static let building: Int32 = -2
 
         /// Below this depth the builder recurses: the children of a node are then borrowed from it,
         /// where the explicit stack must copy (and reference count) each one; that was a third of
@@ -65,10 +71,9 @@ public struct GraphBuilder {
 
         init(builder: GraphBuilder) {
             self.builder = builder
-            bindings = builder.environment.bindings
+            environment = builder.environment
             overrides = builder.overrides
-            // Room for every bound name up front: growing the table by rehashing cost more than the lookups.
-            named = NameTable(minimumCapacity: builder.environment.bindings.count + builder.overrides.count)
+            nodeOfSlot = Array(repeating: Self.unbuilt, count: environment.slotCount)
         }
 
         mutating func node(for expression: Expression, depth: Int) throws(CalculusError) -> Int {
@@ -140,29 +145,32 @@ public struct GraphBuilder {
             case .constant(let constant):
                 return graph.add(label: ExpressionPrinter.unicode.print(expression), operation: .constant, value: constant.value)
             case .variable(let name):
-                if let existing = named[name] { return existing }
-                // By index: reading the number alone does not copy (and retain) the binding's expression.
-                let index = bindings.index(forKey: name)
-                let boundValue = index.map { bindings.values[$0].value } ?? nil
-                if let value = overrides.isEmpty ? boundValue : overrides[name] ?? boundValue {
+                let slot = environment.slot(of: name)
+                if let slot {
+                    switch nodeOfSlot[slot] {
+                    case Self.unbuilt: break
+                    case Self.building: throw CalculusError(.name, "\(name) is defined in terms of itself", symbol: name)
+                    case let id: return Int(id)
+                    }
+                } else if let existing = nodeOfUnboundName[name] {
+                    return existing
+                }
+                let binding = slot.flatMap(environment.binding(inSlot:))
+                if let value = overrides.isEmpty ? binding?.value : overrides[name] ?? binding?.value {
                     let id = graph.add(label: name, operation: .value, value: value, isLeaf: true)
-                    named[name] = id
+                    if let slot { nodeOfSlot[slot] = Int32(id) } else { nodeOfUnboundName[name] = id }
                     return id
                 }
-                guard let index else {
+                guard let binding, let slot else {
                     throw CalculusError(
                         .name, "\(name) has no value; autograd needs a number for every name (bind \(name) = 2)", symbol: name)
                 }
-                let binding = bindings.values[index]
-                guard expanding.insert(name).inserted else {
-                    throw CalculusError(.name, "\(name) is defined in terms of itself", symbol: name)
-                }
+                nodeOfSlot[slot] = Self.building
                 // A definition starts its own recursion budget: its nodes come after everything
                 // built so far, wherever it is first used.
                 let id = try node(for: try builder.resolve(binding.expression), depth: 0)
-                expanding.remove(name)
                 graph.relabel(id, as: name)
-                named[name] = id
+                nodeOfSlot[slot] = Int32(id)
                 return id
             default:
                 preconditionFailure("not a leaf: \(expression)")

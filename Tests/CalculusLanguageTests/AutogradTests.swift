@@ -121,6 +121,25 @@ import Threads
         #expect(table["σ"] == 7)
     }
 
+    @Test func environmentSlotsFollowTheBindings() throws {
+        var environment = Environment()
+        try environment.bind("w", to: .number(2))
+        try environment.bind("loss", to: try Parser.parseExpression("w^2"))
+        let w = try #require(environment.slot(of: "w"))
+        try environment.bind("w", to: .number(3))
+        #expect(environment.slot(of: "w") == w)  // rebinding keeps the slot
+        #expect(environment.binding(inSlot: w)?.value == 3)
+        #expect(environment.slot(of: "q") == nil)
+        // A function of the same name ends the binding; the slot stays, empty.
+        let loss = try #require(environment.slot(of: "loss"))
+        try environment.define("loss", parameters: ["x"], body: .variable("x"))
+        #expect(environment.binding(inSlot: loss) == nil)
+        #expect(environment.slotCount == 2)
+        // The Kelvin sign is the letter K to Swift, and so one name and one slot.
+        try environment.bind("K", to: .number(1))
+        #expect(environment.slot(of: "\u{212A}") == environment.slot(of: "K"))
+    }
+
     @Test func aGraphRunAgainAtNewValuesMatchesOneBuiltThere() throws {
         // Every kind of operation, a variable exponent (d/db a^b), a constant one, a definition, reuse.
         let session = Session()

@@ -19,6 +19,10 @@ public struct Environment: Sendable {
     }
 
     public private(set) var bindings: [String: Binding] = [:]
+    /// Every name ever bound has a slot (kept when its binding goes), for lookups on hot paths:
+    /// `slot(of:)` costs one cheap hash, and a slot number can index an array.
+    private var slotOfName = NameTable()
+    private var bindingsBySlot: [Binding?] = []
     public private(set) var functions: [String: Function] = [:]
     /// Names in the order they were first bound (for completion and display).
     public private(set) var order: [String] = []
@@ -28,6 +32,26 @@ public struct Environment: Sendable {
     private var namesUsedByDefinitions: Set<String> = []
 
     public init() {}
+
+    /// The number of slots: every slot number is below it.
+    public var slotCount: Int { bindingsBySlot.count }
+
+    /// The slot of a name that has been bound, whether or not it still is.
+    public func slot(of name: String) -> Int? { slotOfName[name] }
+
+    /// What the name in `slot` is bound to now.
+    public func binding(inSlot slot: Int) -> Binding? { bindingsBySlot[slot] }
+
+    /// The one way a binding changes: the table by name and its slot together.
+    private mutating func store(_ binding: Binding?, for name: String) {
+        if let slot = slotOfName[name] {
+            bindingsBySlot[slot] = binding
+        } else if binding != nil {
+            slotOfName[name] = bindingsBySlot.count
+            bindingsBySlot.append(binding)
+        }
+        bindings[name] = binding
+    }
 
     public var boundNames: Set<String> { Set(bindings.keys).union(functions.keys) }
 
@@ -61,7 +85,7 @@ public struct Environment: Sendable {
         }
         if bindings[name] == nil && functions[name] == nil { order.append(name) }
         functions[name] = nil
-        bindings[name] = binding
+        store(binding, for: name)
         if binding.value == nil { namesUsedByDefinitions.formUnion(stored.freeVariables) }
     }
 
@@ -88,7 +112,7 @@ public struct Environment: Sendable {
             }
         }
         if bindings[name] == nil && functions[name] == nil { order.append(name) }
-        bindings[name] = nil
+        store(nil, for: name)
         functions[name] = Function(name: name, parameters: parameters, body: body)
     }
 

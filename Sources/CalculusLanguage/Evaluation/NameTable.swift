@@ -1,16 +1,17 @@
-/// Node ids by name, for one graph build. Swift's `Dictionary` hashes a `String` with seeded SipHash
-/// on every lookup and insert, which was a third of building an MLP's graph (three hashes for each of
-/// its 1,600 weights). Names here are short and come from the user's own cells (names that collide
-/// on purpose could only slow down their own statement, which stays interruptible), so FNV-1a over
-/// the UTF-8 bytes, with open addressing in a table kept under half full, does: one cheap hash per name.
-struct NameTable {
+/// Numbers by name, for lookups on hot paths (an environment's binding slots, which a graph build
+/// reads for every name it meets). Swift's `Dictionary` hashes a `String` with seeded SipHash on
+/// every lookup and insert, which was a third of building an MLP's graph. Names here are short and
+/// come from the user's own cells (names that collide on purpose could only slow down their own
+/// statement, which stays interruptible), so FNV-1a over the UTF-8 bytes, with open addressing in a
+/// table kept under half full, does: one cheap hash per name.
+public struct NameTable: Sendable {
     /// Names in the order they came, with their node ids; `slots` holds an index into them, or -1.
     private var names: [String] = []
     private var ids: [Int32] = []
     private var slots: [Int32]
     private var mask: Int
 
-    init(minimumCapacity: Int) {
+    public init(minimumCapacity: Int = 0) {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
         slots = Array(repeating: -1, count: capacity)
@@ -23,11 +24,18 @@ struct NameTable {
     /// canonical equivalence, so a name with other characters takes Swift's own (canonical) hash;
     /// so does an ASCII name with a `K`, the one letter a non-ASCII one equals (the Kelvin sign).
     private static func hash(_ name: String) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            if byte >= 0x80 || byte == UInt8(ascii: "K") { return name.hashValue }
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        var name = name
+        // Over contiguous bytes (a short name's are copied to the stack): stepping `utf8`'s
+        // iterator byte by byte cost twice as much.
+        let fnv: UInt64? = name.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                if byte >= 0x80 || byte == UInt8(ascii: "K") { return nil }
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+            return hash
         }
+        guard var hash = fnv else { return name.hashValue }
         // Low bits of a product depend only on low bits of its factors: mix the high ones down.
         hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
         return Int(truncatingIfNeeded: hash ^ (hash >> 33))
@@ -40,7 +48,7 @@ struct NameTable {
         return index
     }
 
-    subscript(name: String) -> Int? {
+    public subscript(name: String) -> Int? {
         get {
             let entry = slots[slot(of: name)]
             return entry < 0 ? nil : Int(ids[Int(entry)])
