@@ -155,13 +155,13 @@ public struct GraphBuilder {
                 } else if let existing = nodeOfUnboundName[name] {
                     return existing
                 }
-                let binding = slot.flatMap(environment.binding(inSlot:))
-                if let value = overrides.isEmpty ? binding?.value : overrides[name] ?? binding?.value {
+                let boundValue = if let slot { environment.value(inSlot: slot) } else { nil as Double? }
+                if let value = overrides.isEmpty ? boundValue : overrides[name] ?? boundValue {
                     let id = graph.add(label: name, operation: .value, value: value, isLeaf: true)
                     if let slot { nodeOfSlot[slot] = Int32(id) } else { nodeOfUnboundName[name] = id }
                     return id
                 }
-                guard let binding, let slot else {
+                guard let slot, let binding = environment.binding(inSlot: slot) else {
                     throw CalculusError(
                         .name, "\(name) has no value; autograd needs a number for every name (bind \(name) = 2)", symbol: name)
                 }

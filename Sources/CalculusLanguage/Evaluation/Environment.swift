@@ -42,6 +42,10 @@ public struct Environment: Sendable {
     /// What the name in `slot` is bound to now.
     public func binding(inSlot slot: Int) -> Binding? { bindingsBySlot[slot] }
 
+    /// The number the name in `slot` is bound to, if it is a value (read without copying, and
+    /// reference counting, the binding's expression).
+    public func value(inSlot slot: Int) -> Double? { bindingsBySlot[slot]?.value }
+
     /// The one way a binding changes: the table by name and its slot together.
     private mutating func store(_ binding: Binding?, for name: String) {
         if let slot = slotOfName[name] {
