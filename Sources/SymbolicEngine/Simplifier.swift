@@ -412,9 +412,23 @@ public struct Simplifier: Sendable {
         /// Kept only past `smallSum` terms: most sums a simplification meets have two or three, where
         /// comparing factor lists beats hashing them and making a table at all.
         private var positions: [[Factor]: Int] = [:]
+        /// Set when terms came in known to be unlike: the table is then made on the next lookup.
+        private var positionsArePending = false
         private static let smallSum = 8
 
         init() {}
+
+        /// The sum of products already known to be pairwise unlike and to read back unchanged, so
+        /// that no term is looked up among the others (hashing a term walks all its factors).
+        init(unlikeProducts forms: [ProductForm]) {
+            terms = forms.map { form in
+                assert(form.readsBackUnchanged && form.factors.count > 1, "not a plain product: \(form.expression)")
+                return (form.factors, form.coefficient)
+            }
+            positionsArePending = terms.count >= Self.smallSum
+            assert({ var long = SumForm(); for form in forms { long.add(product: form) }; return long.sameTerms(as: terms) }(),
+                   "the products are not unlike")
+        }
 
         init(_ expression: Expression) {
             switch expression {
@@ -470,6 +484,10 @@ public struct Simplifier: Sendable {
                     }
                 }
                 return
+            }
+            if positionsArePending {
+                for (position, known) in terms.enumerated() { positions[known.factors] = position }
+                positionsArePending = false
             }
             // One lookup, which also makes the entry when it is new (hashing a term's factors walks
             // all of them, so it is done once).

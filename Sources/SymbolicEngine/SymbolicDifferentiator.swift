@@ -299,13 +299,18 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 let all = factorForms.indices.flatMap { owner in factorForms[owner].factors.map { (factor: $0, owner: owner) } }
                 ordered = Simplifier.ProductForm.canonicalPositions(of: all.map(\.factor)).map { all[$0] }
             }
-            var simplifiedSum = Simplifier.SumForm()
-            simplifiedSum.reserveCapacity(variables.count)
+            var products: [Simplifier.ProductForm] = []
+            products.reserveCapacity(variables.count)
+            // Whether every fᵢ′ is a number (linear factors, as in (x + 1)(x + 2)…(x + n)): then,
+            // with distinct bases, term i is the other factors alone and lacks fᵢ's, which every
+            // other term has, so no two terms are alike and none needs looking up among the rest.
+            var derivativesAreNumbers = basesAreDistinct
             for index in variables.indices {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
                 var term = derivative
                 var product = simplifier.simplifiedFactors(of: derivative)
+                if !product.factors.isEmpty { derivativesAreNumbers = false }
                 for other in variables.indices where other != index {
                     term = .binary(.multiply, term, variables[other])
                     if basesAreDistinct {
@@ -327,7 +332,15 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                     product.normalize()
                 }
                 terms.append(term)
-                simplifiedSum.add(product: product)
+                products.append(product)
+            }
+            var simplifiedSum: Simplifier.SumForm
+            if derivativesAreNumbers, products.allSatisfy({ $0.factors.count > 1 && $0.readsBackUnchanged }) {
+                simplifiedSum = Simplifier.SumForm(unlikeProducts: products)
+            } else {
+                simplifiedSum = Simplifier.SumForm()
+                simplifiedSum.reserveCapacity(products.count)
+                for product in products { simplifiedSum.add(product: product) }
             }
             let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
             let raw = scaled(sum)

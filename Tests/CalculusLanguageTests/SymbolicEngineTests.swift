@@ -35,6 +35,12 @@ import Threads
         ("d/dx e^x", "e^x"), ("d/dx π·x", "π"), ("d/dx x·x", "2x"), ("d/dx (x^2)^3", "6x⁵"), ("d/dx -x^2", "-2x"),
         ("∂/∂w w*x + w^2", "x + 2w"), ("d²/dx² x^4", "12x²"), ("d^3/dx^3 sin(x)", "-cos(x)"),
         ("d/dx sigmoid(2x)", "2sigmoid(2x)·(1 - sigmoid(2x))"), ("diff(x^3, x)", "3x²"), ("diff(x^3, x, 2)", "6x"),
+        // Products of linear factors (no two terms alike, so none is looked up), and their edges:
+        // a term of one factor that reads back as a sum, a repeated factor, a constant in front.
+        ("d/dx (x + 1)(x + 2)(x + 3)", "(x + 2)·(x + 3) + (x + 1)·(x + 3) + (x + 1)·(x + 2)"),
+        ("d/dx (1 - x)(x + 1)(2 - x)", "-(x + 1)·(2 - x) + (1 - x)·(2 - x) - (x + 1)·(1 - x)"),
+        ("d/dx x*(x + 1)", "2x + 1"), ("d/dx (x + 1)(x + 1)(x + 2)", "2(x + 1)·(x + 2) + (x + 1)²"),
+        ("d/dx 3x*(x - 1)*(2x + 5)", "3((x - 1)·(2x + 5) + x·(2x + 5) + 2x·(x - 1))"),
     ])
     func rule(_ row: (String, String)) throws {
         let first = try Notebook().run(row.0).first?.split(separator: "\n").first.map(String.init) ?? ""
