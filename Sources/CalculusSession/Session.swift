@@ -75,7 +75,7 @@ public final class Session {
     ) throws(CalculusError) -> StatementResult? {
         switch statement.kind {
         case .bind(let name, let expression):
-            try environment.bind(name, to: expression, evaluator: evaluator(environment, isInterrupted))
+            try environment.bind(name, to: expression) { self.evaluator($0, isInterrupted) }
             return nil
         case .define(let name, let parameters, let body):
             try environment.define(name, parameters: parameters, body: body)
