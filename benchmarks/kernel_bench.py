@@ -100,7 +100,9 @@ def measure_kernel(name: str, code: str, rounds: int, starts: int):
         began = time.perf_counter()
         manager.start_kernel(stderr=subprocess.DEVNULL)
         client = manager.client()
-        client.start_channels()
+        # No heartbeat channel: its thread makes its socket late, and a client stopped at once
+        # could race it ("Too many open files" from a dying context). Both kernels start the same way.
+        client.start_channels(hb=False)
         client.kernel_info()
         client.get_shell_msg(timeout=30)
         startup.append(time.perf_counter() - began)
@@ -110,7 +112,7 @@ def measure_kernel(name: str, code: str, rounds: int, starts: int):
     manager = KernelManager(kernel_name=name)
     manager.start_kernel(stderr=subprocess.DEVNULL)
     ready = manager.client()
-    ready.start_channels()
+    ready.start_channels(hb=False)
     ready.wait_for_ready(timeout=30)
     ready.stop_channels()
     info = manager.get_connection_info()
