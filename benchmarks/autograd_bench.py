@@ -58,16 +58,24 @@ def timed(function, budget=1.0):
     return best
 
 
+# This shared machine's speed drifts over minutes: each side is measured in every one of a few
+# alternating rounds, and each keeps its best, so neither is timed only in a slow spell.
+ROUNDS = 3
+
+
 def main():
-    output = subprocess.run([sys.argv[1], "autograd"], capture_output=True, text=True, check=True).stdout
-    ours = {row["name"]: row for row in map(json.loads, output.splitlines())}
-    results = {}
+    ours, results = {}, {}
 
     def run():
         # micrograd's backward sorts the graph recursively: give it room for 100,000 levels.
         sys.setrecursionlimit(1_000_000)
-        results["100,000-op chain"] = timed(chain)
-        results["MLP(16, [32, 32, 1])"] = timed(mlp)
+        for _ in range(ROUNDS):
+            output = subprocess.run([sys.argv[1], "autograd"], capture_output=True, text=True, check=True).stdout
+            for row in map(json.loads, output.splitlines()):
+                if row["name"] not in ours or row["seconds"] < ours[row["name"]]["seconds"]:
+                    ours[row["name"]] = row
+            for name, function in (("100,000-op chain", chain), ("MLP(16, [32, 32, 1])", mlp)):
+                results[name] = min(results.get(name, float("inf")), timed(function))
 
     threading.stack_size(1 << 29)
     thread = threading.Thread(target=run)
