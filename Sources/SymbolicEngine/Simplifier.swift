@@ -300,6 +300,7 @@ public struct Simplifier: Sendable {
             if coefficient.isZero { return .number(0) }
             var over: [Expression] = []
             var under: [Expression] = []
+            over.reserveCapacity(factors.count)
             for factor in factors {
                 if let exponent = Simplifier.coefficient(of: factor.exponent), exponent.isNegative {
                     under.append(Simplifier.factorExpression(factor.base, (-exponent).expression))

@@ -285,6 +285,8 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // (f₁·f₂·…·fₙ)′ = Σᵢ fᵢ′·∏ⱼ≠ᵢ fⱼ
             var substeps: [DerivativeStep] = []
             var terms: [Expression] = []
+            substeps.reserveCapacity(variables.count)
+            terms.reserveCapacity(variables.count)
             // Each term is simplified as `simplify` would simplify it, but every fⱼ is simplified
             // once instead of once per term: n factors cost n simplifications, not n².
             let factorForms = variables.map { simplifier.product(of: simplifier.simplify($0)) }
@@ -321,7 +323,9 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                     }
                 }
                 if basesAreDistinct {
-                    let others = ordered.compactMap { $0.owner == index ? nil : $0.factor }
+                    var others: [Simplifier.Factor] = []
+                    others.reserveCapacity(ordered.count)
+                    for (factor, owner) in ordered where owner != index { others.append(factor) }
                     if product.factors.isEmpty {
                         product.factors = others  // already in canonical order: nothing to merge or sort
                     } else {
