@@ -157,13 +157,15 @@ public struct ComputationGraph: Sendable, Equatable {
                             exponentIsConstant ? 0 : (x > 0 ? value * NumericEvaluator.rawLogarithm(x) : 0)))
         default:
             let function = operation.function!
+            // The value first: outside the domain, its error is the one to report (ln(0), not 1/0).
+            let value = try function.evaluate(x)
             let local: Double
             if function == .abs {
                 local = x > 0 ? 1 : (x < 0 ? -1 : 0)
             } else {
                 local = try NumericEvaluator(environment: Environment()).evaluate(function.derivative(at: .number(x)))
             }
-            return (try function.evaluate(x), (local, 0))
+            return (value, (local, 0))
         }
     }
 
