@@ -110,6 +110,8 @@ public struct ComputationGraph: Sendable, Equatable {
 
     public init() {}
 
+    init(reservingCapacity capacity: Int) { records.reserveCapacity(capacity) }
+
     func value(of id: Int) -> Double { records[id].value }
 
     mutating func add(label: String?, operation: Operation, value: Double, isLeaf: Bool = false) -> Int {

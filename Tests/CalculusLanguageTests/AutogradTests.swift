@@ -125,6 +125,7 @@ import Threads
         var environment = Environment()
         try environment.bind("w", to: .number(2))
         try environment.bind("loss", to: try Parser.parseExpression("w^2"))
+        #expect(environment.nodesInDefinitions == 3)  // w^2; values count nothing
         let w = try #require(environment.slot(of: "w"))
         try environment.bind("w", to: .number(3))
         #expect(environment.slot(of: "w") == w)  // rebinding keeps the slot
@@ -132,8 +133,11 @@ import Threads
         #expect(environment.slot(of: "q") == nil)
         // A function of the same name ends the binding; the slot stays, empty.
         let loss = try #require(environment.slot(of: "loss"))
+        try environment.bind("loss", to: try Parser.parseExpression("w^2 + sin(w)"))
+        #expect(environment.nodesInDefinitions == 6)  // the old definition's nodes are gone
         try environment.define("loss", parameters: ["x"], body: .variable("x"))
         #expect(environment.binding(inSlot: loss) == nil)
+        #expect(environment.nodesInDefinitions == 0)
         #expect(environment.slotCount == 2)
         // The Kelvin sign is the letter K to Swift, and so one name and one slot.
         try environment.bind("K", to: .number(1))

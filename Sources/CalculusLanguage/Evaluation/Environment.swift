@@ -33,6 +33,11 @@ public struct Environment: Sendable {
 
     public init() {}
 
+    /// Nodes in the expressions of all definitions (bindings without a number). A graph built from
+    /// an expression has at most its nodes, these, and a leaf per slot, unless it calls functions
+    /// or takes derivatives: room a graph build can reserve at once instead of growing into it.
+    public private(set) var nodesInDefinitions = 0
+
     /// The number of slots: every slot number is below it.
     public var slotCount: Int { bindingsBySlot.count }
 
@@ -48,6 +53,11 @@ public struct Environment: Sendable {
 
     /// The one way a binding changes: the table by name and its slot together.
     private mutating func store(_ binding: Binding?, for name: String) {
+        func definitionNodes(_ binding: Binding?) -> Int {
+            guard let binding, binding.value == nil else { return 0 }
+            return binding.expression.nodeCount
+        }
+        nodesInDefinitions += definitionNodes(binding) - definitionNodes(bindings[name])
         if let slot = slotOfName[name] {
             bindingsBySlot[slot] = binding
         } else if binding != nil {
