@@ -189,7 +189,8 @@ public struct GraphBuilder {
             let x = graph.value(of: a)
             switch combine {
             case .negate:
-                return graph.add(.negate, value: -x, input: a, local: -1)
+                let (value, locals) = try ComputationGraph.apply(.negate, x, 0, exponentIsConstant: false)
+                return graph.add(.negate, value: value, input: a, local: locals.0)
             case .binary(let op, let exponentIsConstant):
                 let operation = ComputationGraph.Operation.binary(op)
                 let (value, locals) = try ComputationGraph.apply(operation, x, graph.value(of: b), exponentIsConstant: exponentIsConstant)
