@@ -23,6 +23,10 @@ public struct Environment: Sendable {
     /// `slot(of:)` costs one cheap hash, and a slot number can index an array.
     private var slotOfName = NameTable()
     private var bindingsBySlot: [Binding?] = []
+    /// Nodes in the expressions of all definitions (bindings without a number). A graph built from
+    /// an expression has at most its nodes, these, and a leaf per slot, unless it calls functions
+    /// or takes derivatives: room a graph build can reserve at once instead of growing into it.
+    public private(set) var nodesInDefinitions = 0
     public private(set) var functions: [String: Function] = [:]
     /// Names in the order they were first bound (for completion and display).
     public private(set) var order: [String] = []
@@ -32,11 +36,6 @@ public struct Environment: Sendable {
     private var namesUsedByDefinitions: Set<String> = []
 
     public init() {}
-
-    /// Nodes in the expressions of all definitions (bindings without a number). A graph built from
-    /// an expression has at most its nodes, these, and a leaf per slot, unless it calls functions
-    /// or takes derivatives: room a graph build can reserve at once instead of growing into it.
-    public private(set) var nodesInDefinitions = 0
 
     /// The number of slots: every slot number is below it.
     public var slotCount: Int { bindingsBySlot.count }
