@@ -410,11 +410,9 @@ public struct Simplifier: Sendable {
     struct SumForm {
         var terms: [(factors: [Factor], coefficient: Coefficient)] = []
         /// Where each term's factors stand in `terms`, so collecting is linear in the number of terms.
-        /// Kept only past `smallSum` terms: most sums a simplification meets have two or three, where
-        /// comparing factor lists beats hashing them and making a table at all.
+        /// Made only on the first lookup past `smallSum` terms: most sums a simplification meets have
+        /// two or three, where comparing factor lists beats hashing them and making a table at all.
         private var positions: [[Factor]: Int] = [:]
-        /// Set when terms came in known to be unlike: the table is then made on the next lookup.
-        private var positionsArePending = false
         private static let smallSum = 8
 
         init() {}
@@ -426,7 +424,6 @@ public struct Simplifier: Sendable {
                 assert(form.readsBackUnchanged && form.factors.count > 1, "not a plain product: \(form.expression)")
                 return (form.factors, form.coefficient)
             }
-            positionsArePending = terms.count >= Self.smallSum
             assert({ var long = SumForm(); for form in forms { long.add(product: form) }; return long.sameTerms(as: terms) }(),
                    "the products are not unlike")
         }
@@ -480,15 +477,12 @@ public struct Simplifier: Sendable {
                     terms[position].coefficient = terms[position].coefficient + term.coefficient
                 } else {
                     terms.append(term)
-                    if terms.count == Self.smallSum {
-                        for (position, known) in terms.enumerated() { positions[known.factors] = position }
-                    }
                 }
                 return
             }
-            if positionsArePending {
+            // Past `smallSum` terms the table is made on the first lookup.
+            if positions.isEmpty {
                 for (position, known) in terms.enumerated() { positions[known.factors] = position }
-                positionsArePending = false
             }
             // One lookup, which also makes the entry when it is new (hashing a term's factors walks
             // all of them, so it is done once).

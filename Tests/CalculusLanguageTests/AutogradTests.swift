@@ -117,6 +117,7 @@ import Threads
         for (id, name) in names.enumerated() { table[name] = id }
         for (id, name) in names.enumerated() { #expect(table[name] == id) }
         #expect(table["w0_200"] == nil)
+        #expect(NameTable()["w"] == nil)  // an empty table holds no storage and finds nothing
         table["σ"] = 7
         #expect(table["σ"] == 7)
     }

@@ -5,13 +5,16 @@
 /// statement, which stays interruptible), so FNV-1a over the UTF-8 bytes, with open addressing in a
 /// table kept under half full, does: one cheap hash per name.
 public struct NameTable: Sendable {
-    /// Names in the order they came, with their node ids; `slots` holds an index into them, or -1.
+    /// Names in the order they came, with their numbers; `slots` holds an index into them, or -1.
     private var names: [String] = []
     private var ids: [Int32] = []
-    private var slots: [Int32]
-    private var mask: Int
+    /// Empty until the first name comes: every environment has a table, and most (those made for a
+    /// single evaluation) never bind a name.
+    private var slots: [Int32] = []
+    private var mask = 0
 
     public init(minimumCapacity: Int = 0) {
+        guard minimumCapacity > 0 else { return }
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
         slots = Array(repeating: -1, count: capacity)
@@ -50,11 +53,13 @@ public struct NameTable: Sendable {
 
     public subscript(name: String) -> Int? {
         get {
+            if slots.isEmpty { return nil }
             let entry = slots[slot(of: name)]
             return entry < 0 ? nil : Int(ids[Int(entry)])
         }
         set {
             guard let newValue else { preconditionFailure("names are never removed") }
+            if slots.isEmpty { self = NameTable(minimumCapacity: 1) }
             let index = slot(of: name)
             if slots[index] >= 0 {
                 ids[Int(slots[index])] = Int32(newValue)
