@@ -33,8 +33,7 @@ public struct Simplifier: Sendable {
             var sum = SumForm()
             for (negative, term) in Self.terms(of: expression) {
                 if isInterrupted() { return expression }
-                let form = SumForm(simplify(term))
-                sum.add(negative ? form.negated : form)
+                sum.add(simplify(term), negated: negative)
             }
             return sum.expression
         case .binary(.multiply, _, _):
@@ -82,31 +81,69 @@ public struct Simplifier: Sendable {
 
     /// The terms of a chain of `+` and `-`, each with its sign, in order.
     static func terms(of expression: Expression) -> [(negative: Bool, term: Expression)] {
-        var terms: [(Bool, Expression)] = []
-        var pending: [(Bool, Expression)] = [(false, expression)]
-        while let (negative, node) = pending.popLast() {
-            switch node {
-            case .binary(.add, let a, let b): pending.append((negative, b)); pending.append((negative, a))
-            case .binary(.subtract, let a, let b): pending.append((!negative, b)); pending.append((negative, a))
-            default: terms.append((negative, node))
-            }
-        }
+        // Most sums met have a few terms: room for them at once, instead of growing 1, 2, 4.
+        var terms: [(negative: Bool, term: Expression)] = []
+        terms.reserveCapacity(4)
+        appendTerms(of: expression, negative: false, to: &terms, depth: 0)
         return terms
+    }
+
+    /// By recursion (no stack array to allocate for a sum of two terms) down to 1,000 levels, where
+    /// a long sum's left-leaning tree goes on an explicit stack.
+    private static func appendTerms(
+        of expression: Expression, negative: Bool, to terms: inout [(negative: Bool, term: Expression)], depth: Int
+    ) {
+        guard depth < 1_000 else {
+            var pending: [(Bool, Expression)] = [(negative, expression)]
+            while let (negative, node) = pending.popLast() {
+                switch node {
+                case .binary(.add, let a, let b): pending.append((negative, b)); pending.append((negative, a))
+                case .binary(.subtract, let a, let b): pending.append((!negative, b)); pending.append((negative, a))
+                default: terms.append((negative, node))
+                }
+            }
+            return
+        }
+        switch expression {
+        case .binary(.add, let a, let b):
+            appendTerms(of: a, negative: negative, to: &terms, depth: depth + 1)
+            appendTerms(of: b, negative: negative, to: &terms, depth: depth + 1)
+        case .binary(.subtract, let a, let b):
+            appendTerms(of: a, negative: negative, to: &terms, depth: depth + 1)
+            appendTerms(of: b, negative: !negative, to: &terms, depth: depth + 1)
+        default:
+            terms.append((negative, expression))
+        }
     }
 
     /// The factors of a chain of `*`, in order.
     static func factors(of expression: Expression) -> [Expression] {
         var factors: [Expression] = []
-        var pending = [expression]
-        while let node = pending.popLast() {
-            if case .binary(.multiply, let a, let b) = node {
-                pending.append(b)
-                pending.append(a)
-            } else {
-                factors.append(node)
-            }
-        }
+        factors.reserveCapacity(4)
+        appendFactors(of: expression, to: &factors, depth: 0)
         return factors
+    }
+
+    /// As `appendTerms`: recursion to 1,000 levels, then an explicit stack.
+    private static func appendFactors(of expression: Expression, to factors: inout [Expression], depth: Int) {
+        guard depth < 1_000 else {
+            var pending = [expression]
+            while let node = pending.popLast() {
+                if case .binary(.multiply, let a, let b) = node {
+                    pending.append(b)
+                    pending.append(a)
+                } else {
+                    factors.append(node)
+                }
+            }
+            return
+        }
+        if case .binary(.multiply, let a, let b) = expression {
+            appendFactors(of: a, to: &factors, depth: depth + 1)
+            appendFactors(of: b, to: &factors, depth: depth + 1)
+        } else {
+            factors.append(expression)
+        }
     }
 
     /// The product of two expressions that are already simplified, and its form: only the top level
@@ -174,6 +211,14 @@ public struct Simplifier: Sendable {
     struct Factor: Hashable {
         var base: Expression
         var exponent: Expression
+    }
+
+    /// The partial products of the last plain product written out: `partials[k]` is its first k + 1
+    /// factors multiplied. The product rule's terms are each all the factors but one, so consecutive
+    /// terms of its sum begin alike, and each then shares that subtree instead of building it again.
+    struct WrittenPrefix {
+        var factors: [Factor] = []
+        var partials: [Expression] = []
     }
 
     /// `coefficient × ∏ baseᵉˣᵖᵒⁿᵉⁿᵗ`, factors merged by base and kept in canonical order.
@@ -245,16 +290,23 @@ public struct Simplifier: Sendable {
             return result
         }
 
-        /// True when no base occurs in two of the forms (each form's own bases are distinct already).
-        static func basesAreDistinct(_ forms: [ProductForm]) -> Bool {
-            var seen: [Expression] = []
-            for form in forms {
-                for factor in form.factors {
-                    if seen.contains(factor.base) { return false }
+        /// All the forms' factors in canonical order, each with the position of the form it came
+        /// from, and whether no base occurs in two forms (each form's own bases are distinct
+        /// already). The order is total on distinct bases, so equal bases end up side by side: one
+        /// pass over neighbours tells, where comparing every pair of bases took n² comparisons.
+        static func orderedFactors(of forms: [ProductForm]) -> (ordered: [(factor: Factor, owner: Int)], basesAreDistinct: Bool) {
+            let all = forms.indices.flatMap { owner in forms[owner].factors.map { (factor: $0, owner: owner) } }
+            let ordered = canonicalPositions(of: all.map(\.factor)).map { all[$0] }
+            let basesAreDistinct = !zip(ordered, ordered.dropFirst()).contains { $0.factor.base == $1.factor.base }
+            assert(basesAreDistinct == {
+                var seen: [Expression] = []
+                for form in forms {
+                    if form.factors.contains(where: { seen.contains($0.base) }) { return false }
+                    seen.append(contentsOf: form.factors.map(\.base))
                 }
-                seen.append(contentsOf: form.factors.map(\.base))
-            }
-            return true
+                return true
+            }(), "equal bases are not side by side in canonical order")
+            return (ordered, basesAreDistinct)
         }
 
         /// Merges `other` in; call `normalize()` once after the last merge.
@@ -292,6 +344,28 @@ public struct Simplifier: Sendable {
             // Compute each factor's cheap sort keys once, then sort.
             let keys = factors.map(SortKey.init)
             return factors.indices.sorted { a, b in Simplifier.precedes(keys[a], factors[a], keys[b], factors[b]) }
+        }
+
+        /// `expression`, reusing the subtree of the factors it begins with when the product written
+        /// out before it (whose partial products `prefix` holds) began with the very same factors.
+        /// Only a plain product (coefficient 1, nothing under the bar) is a chain that can share.
+        func expression(sharingWith prefix: inout WrittenPrefix) -> Expression {
+            guard coefficient.isOne, factors.count > 1,
+                factors.allSatisfy({ Simplifier.coefficient(of: $0.exponent)?.isNegative != true })
+            else { return expression }
+            var shared = 0
+            let limit = Swift.min(prefix.factors.count, factors.count)
+            while shared < limit, prefix.factors[shared].isSameNode(as: factors[shared]) { shared += 1 }
+            prefix.partials.removeSubrange(shared...)
+            var product = shared > 0 ? prefix.partials[shared - 1] : Factor.expression(factors[0])
+            if shared == 0 { prefix.partials.append(product) }
+            for factor in factors[Swift.max(shared, 1)...] {
+                product = .binary(.multiply, product, Factor.expression(factor))
+                prefix.partials.append(product)
+            }
+            prefix.factors = factors
+            assert(product == expression, "a shared prefix changed the product")
+            return product
         }
 
         /// Numeric factor first, then constants, variables, and the rest from small to large;
@@ -431,44 +505,52 @@ public struct Simplifier: Sendable {
         init(_ expression: Expression) {
             switch expression {
             case .binary(.add, _, _), .binary(.subtract, _, _):
-                var sum = SumForm()
-                for (negative, term) in Simplifier.terms(of: expression) {
-                    let form = SumForm(term)
-                    sum.add(negative ? form.negated : form)
-                }
-                self = sum
+                for (negative, term) in Simplifier.terms(of: expression) { add(term, negated: negative) }
             default:
-                for term in Self.terms(ofRead: Simplifier().product(of: expression)) { add(term: term) }
+                add(read: Simplifier().product(of: expression))
             }
         }
 
-        /// A product's terms in a sum: itself, or when it is a number times a sum, that sum's terms
-        /// scaled (multiplied out so that they can collect with the others).
-        private static func terms(ofRead form: ProductForm) -> [(factors: [Factor], coefficient: Coefficient)] {
+        /// Adds `expression`, or its negation, as `add(SumForm(expression))` or `add(SumForm(expression).negated)`
+        /// would, without making a form for a term that is not itself a sum.
+        mutating func add(_ expression: Expression, negated: Bool) {
+            switch expression {
+            case .binary(.add, _, _), .binary(.subtract, _, _):
+                let form = SumForm(expression)
+                add(negated ? form.negated : form)
+            default:
+                var form = Simplifier().product(of: expression)
+                if negated { form.coefficient = -form.coefficient }
+                add(read: form)
+            }
+        }
+
+        /// Adds a product read from an expression: itself, or when it is a number times a sum, that
+        /// sum's terms scaled (multiplied out so that they can collect with the others).
+        private mutating func add(read form: ProductForm) {
             if form.factors.count == 1, form.factors[0].exponent == .number(1) {
                 switch form.factors[0].base {
                 case .binary(.add, _, _), .binary(.subtract, _, _):
-                    return SumForm(form.factors[0].base).scaled(by: form.coefficient).terms
+                    add(SumForm(form.factors[0].base).scaled(by: form.coefficient))
+                    return
                 default: break
                 }
             }
-            return [(form.factors, form.coefficient)]
+            add(term: (form.factors, form.coefficient))
         }
 
-        /// The terms `SumForm(form.expression)` would have, without writing the product out and
-        /// parsing it back factor by factor (which compares every pair of factors again). Where
+        /// Adds a product as `add(SumForm(form.expression))` would, without writing the product out
+        /// and reading it back factor by factor (which compares every pair of factors again). Where
         /// writing out could change how the product is stored (a number base, a factor under the
         /// bar, a whole double as coefficient), it does go the long way.
-        static func terms(ofProduct form: ProductForm) -> [(factors: [Factor], coefficient: Coefficient)] {
-            guard form.readsBackUnchanged else { return SumForm(form.expression).terms }
-            let terms = Self.terms(ofRead: form)
-            assert(SumForm(form.expression).sameTerms(as: terms), "the product \(form.expression) reads back differently")
-            return terms
-        }
-
-        /// Adds a product as `add(SumForm(form.expression))` would.
         mutating func add(product form: ProductForm) {
-            for term in Self.terms(ofProduct: form) { add(term: term) }
+            guard form.readsBackUnchanged else {
+                add(SumForm(form.expression))
+                return
+            }
+            assert({ var direct = SumForm(); direct.add(read: form); return SumForm(form.expression).sameTerms(as: direct.terms) }(),
+                   "the product \(form.expression) reads back differently")
+            add(read: form)
         }
 
         private mutating func add(term: (factors: [Factor], coefficient: Coefficient)) {
@@ -528,17 +610,19 @@ public struct Simplifier: Sendable {
         }
 
         var expression: Expression {
-            let kept = terms.filter { !$0.coefficient.isZero }
-            guard let first = kept.first else { return .number(0) }
-            var sum = ProductForm(coefficient: first.coefficient, factors: first.factors).expression
-            for term in kept.dropFirst() {
-                if term.coefficient.isNegative {
-                    sum = .binary(.subtract, sum, ProductForm(coefficient: -term.coefficient, factors: term.factors).expression)
-                } else {
-                    sum = .binary(.add, sum, ProductForm(coefficient: term.coefficient, factors: term.factors).expression)
+            var sum: Expression?
+            var prefix = WrittenPrefix()
+            for term in terms where !term.coefficient.isZero {
+                guard let before = sum else {
+                    sum = ProductForm(coefficient: term.coefficient, factors: term.factors).expression(sharingWith: &prefix)
+                    continue
                 }
+                let negative = term.coefficient.isNegative
+                let written = ProductForm(coefficient: negative ? -term.coefficient : term.coefficient, factors: term.factors)
+                    .expression(sharingWith: &prefix)
+                sum = .binary(negative ? .subtract : .add, before, written)
             }
-            return sum
+            return sum ?? .number(0)
         }
     }
 }
@@ -546,5 +630,10 @@ public struct Simplifier: Sendable {
 extension Simplifier.Factor {
     static func expression(_ factor: Simplifier.Factor) -> Expression {
         Simplifier.factorExpression(factor.base, factor.exponent)
+    }
+
+    /// The same stored base and exponent (which implies `==`, in constant time).
+    func isSameNode(as other: Simplifier.Factor) -> Bool {
+        base.isSameNode(as: other.base) && exponent.isSameNode(as: other.exponent)
     }
 }

@@ -103,11 +103,9 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
 
         private func dependsOnVariable(_ expression: Expression) -> Bool {
-            var found = false
-            expression.visit { node in
-                if !found, case .variable(let name) = node, name == variable { found = true }
+            expression.contains { node in
+                if case .variable(let name) = node { name == variable } else { false }
             }
-            return found
         }
 
         /// The step that differentiates `expression`, and its result simplified.
@@ -115,7 +113,14 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             visited += 1
             if visited & 255 == 0, isInterrupted() { throw CalculusError.interruptedByUser }
             guard dependsOnVariable(expression) else {
-                if expression.containsDerivative || !expression.calledFunctions.isEmpty {
+                // A derivative or a function call inside is written out first (one walk for both).
+                let needsWritingOut = expression.contains { node in
+                    switch node {
+                    case .derivative, .prime, .call: true
+                    default: false
+                    }
+                }
+                if needsWritingOut {
                     return try deriveSpecial(expression)
                 }
                 return (step(.constant, expression, .number(0)), .number(0))
@@ -250,6 +255,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // The whole chain of + and - is one sum step (walked in a loop: long sums are deep trees).
             let terms = Simplifier.terms(of: expression)
             var substeps: [DerivativeStep] = []
+            substeps.reserveCapacity(terms.count)
             var raw: Expression?
             // Each term's derivative comes back simplified: collect like terms across them without
             // simplifying every term a second time (what `simplify(raw)` would do).
@@ -262,8 +268,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 } else {
                     raw = negative ? .negate(derivative) : derivative
                 }
-                let form = Simplifier.SumForm(derivative)
-                simplified.add(negative ? form.negated : form)
+                simplified.add(derivative, negated: negative)
             }
             let result = raw ?? .number(0)
             return (step(.sum, expression, result, substeps), simplified.expression)
@@ -282,7 +287,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 let raw = scaled(derivative)
                 return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
             }
-            // (f₁·f₂·…·fₙ)′ = Σᵢ fᵢ′·∏ⱼ≠ᵢ fⱼ
+            // (f₁·f₂·…·fₙ)′ = Σᵢ f₁⋯fᵢ′⋯fₙ
             var substeps: [DerivativeStep] = []
             var terms: [Expression] = []
             substeps.reserveCapacity(variables.count)
@@ -292,29 +297,28 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             let factorForms = variables.map { simplifier.product(of: simplifier.simplify($0)) }
             // When no two factors share a base (the usual case), the product of all factors but one
             // is their factor lists side by side: merging them one at a time compared every pair of
-            // factors again for every term (n³ comparisons for n factors).
-            let basesAreDistinct = Simplifier.ProductForm.basesAreDistinct(factorForms)
-            // Then all factors are put in canonical order once, with the factor each came from;
-            // leaving one factor's out keeps the rest in order.
-            var ordered: [(factor: Simplifier.Factor, owner: Int)] = []
-            if basesAreDistinct {
-                let all = factorForms.indices.flatMap { owner in factorForms[owner].factors.map { (factor: $0, owner: owner) } }
-                ordered = Simplifier.ProductForm.canonicalPositions(of: all.map(\.factor)).map { all[$0] }
-            }
+            // factors again for every term (n³ comparisons for n factors). Then all factors are in
+            // canonical order once, with the factor each came from; leaving one factor's out keeps
+            // the rest in order.
+            let (ordered, basesAreDistinct) = Simplifier.ProductForm.orderedFactors(of: factorForms)
             var products: [Simplifier.ProductForm] = []
             products.reserveCapacity(variables.count)
             // Whether every fᵢ′ is a number (linear factors, as in (x + 1)(x + 2)…(x + n)): then,
             // with distinct bases, term i is the other factors alone and lacks fᵢ's, which every
             // other term has, so no two terms are alike and none needs looking up among the rest.
             var derivativesAreNumbers = basesAreDistinct
+            // Term i is written as the rule reads, fᵢ′ in fᵢ's place: f₁⋯fᵢ₋₁·fᵢ′·fᵢ₊₁⋯fₙ. Then
+            // every term begins with the one before's leading factors, f₁⋯fᵢ₋₁, built once.
+            var leading: Expression?
             for index in variables.indices {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
-                var term = derivative
+                var term = leading.map { .binary(.multiply, $0, derivative) } ?? derivative
+                for other in variables.indices.dropFirst(index + 1) { term = .binary(.multiply, term, variables[other]) }
+                leading = leading.map { .binary(.multiply, $0, variables[index]) } ?? variables[index]
                 var product = simplifier.simplifiedFactors(of: derivative)
                 if !product.factors.isEmpty { derivativesAreNumbers = false }
                 for other in variables.indices where other != index {
-                    term = .binary(.multiply, term, variables[other])
                     if basesAreDistinct {
                         // The coefficients in the same order as merging factor by factor takes them.
                         product.coefficient = product.coefficient * factorForms[other].coefficient

@@ -261,13 +261,11 @@ public struct Environment: Sendable {
 
 extension Expression {
     public var containsDerivative: Bool {
-        var found = false
-        visit { node in
+        contains { node in
             switch node {
-            case .derivative, .prime: found = true
-            default: break
+            case .derivative, .prime: true
+            default: false
             }
         }
-        return found
     }
 }

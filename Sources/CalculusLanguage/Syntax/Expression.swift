@@ -125,6 +125,32 @@ extension Expression {
         }
     }
 
+    /// True when some node satisfies `predicate`, stopping at the first. Recursive like `addNodes`
+    /// (no stack array to allocate: a derivative asks this of every subexpression it meets), then
+    /// on `visit`'s explicit stack past 1,000 levels.
+    public func contains(where predicate: (Expression) -> Bool) -> Bool {
+        containsNode(where: predicate, depth: 0)
+    }
+
+    private func containsNode(where predicate: (Expression) -> Bool, depth: Int) -> Bool {
+        guard depth < 1_000 else {
+            var found = false
+            visit { node in if !found, predicate(node) { found = true } }
+            return found
+        }
+        if predicate(self) { return true }
+        switch self {
+        case .number, .constant, .variable: return false
+        case .negate(let operand): return operand.containsNode(where: predicate, depth: depth + 1)
+        case .binary(_, let left, let right):
+            return left.containsNode(where: predicate, depth: depth + 1) || right.containsNode(where: predicate, depth: depth + 1)
+        case .builtin(_, let argument): return argument.containsNode(where: predicate, depth: depth + 1)
+        case .call(_, let arguments), .prime(_, _, let arguments):
+            return arguments.contains { $0.containsNode(where: predicate, depth: depth + 1) }
+        case .derivative(let body, _, _): return body.containsNode(where: predicate, depth: depth + 1)
+        }
+    }
+
     /// A total order on expressions that decides at the first difference, walking both trees
     /// together without recursion (usually after a node or two).
     public func structurallyPrecedes(_ other: Expression) -> Bool {
