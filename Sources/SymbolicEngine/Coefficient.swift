@@ -113,6 +113,8 @@ enum Coefficient: Hashable, Sendable {
     /// The coefficient as an expression: `3`, `-2`, `1/3`, `0.1`.
     var expression: Expression {
         switch self {
+        case .rational(0, 1): .zero
+        case .rational(1, 1): .one
         case .rational(let p, 1): .number(Double(p))
         case .rational(let p, let q): .binary(.divide, .number(Double(p)), .number(Double(q)))
         case .real(let value): .number(value)

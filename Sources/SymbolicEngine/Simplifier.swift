@@ -10,6 +10,13 @@ import Glibc
 /// bar, and numeric factors of a sum kept outside it (`6(3x + 1)`): a product is never multiplied
 /// out, so products of many factors do not swell. Sums keep the order their terms first appeared in,
 /// so `1 - sigmoid(z)` stays as a reader expects.
+extension Expression {
+    /// Shared nodes for the two numbers written most often: writing `.number(1)` allocates a node
+    /// each time (every case of an indirect enum is boxed), and a derivative writes thousands.
+    static let zero = Expression.number(0)
+    static let one = Expression.number(1)
+}
+
 public struct Simplifier: Sendable {
     /// Checked once per term of a sum and factor of a product. When it turns true, `simplify` hands
     /// back what is left unsimplified (still equal, never wrong), so that a caller that is about to
@@ -256,7 +263,7 @@ public struct Simplifier: Sendable {
             !coefficient.isZero && !coefficient.isWholeDouble && coefficient.doubleValue.isFinite
                 && factors.allSatisfy { factor in
                     if case .number = factor.base { return false }
-                    return Simplifier.coefficient(of: factor.exponent)?.isNegative != true
+                    return !factor.isUnderTheBar
                 }
         }
 
@@ -284,7 +291,7 @@ public struct Simplifier: Sendable {
                     merged.insert(factor, at: low)
                 }
             }
-            merged.removeAll { $0.exponent == .number(0) }
+            merged.removeAll { if case .number(0) = $0.exponent { true } else { false } }
             let result = ProductForm(coefficient: coefficient * other.coefficient, factors: merged)
             assert(String(describing: result) == String(describing: multiplied(by: other)), "the sorted merge differs from merge and sort")
             return result
@@ -333,7 +340,7 @@ public struct Simplifier: Sendable {
 
         /// Drops factors raised to 0 and puts the rest in canonical order.
         mutating func normalize() {
-            factors.removeAll { $0.exponent == .number(0) }
+            factors.removeAll { if case .number(0) = $0.exponent { true } else { false } }
             guard factors.count > 1 else { return }
             factors = Self.canonicalPositions(of: factors).map { factors[$0] }
         }
@@ -351,7 +358,7 @@ public struct Simplifier: Sendable {
         /// Only a plain product (coefficient 1, nothing under the bar) is a chain that can share.
         func expression(sharingWith prefix: inout WrittenPrefix) -> Expression {
             guard coefficient.isOne, factors.count > 1,
-                factors.allSatisfy({ Simplifier.coefficient(of: $0.exponent)?.isNegative != true })
+                !factors.contains(where: \.isUnderTheBar)
             else { return expression }
             var shared = 0
             let limit = Swift.min(prefix.factors.count, factors.count)
@@ -371,12 +378,12 @@ public struct Simplifier: Sendable {
         /// Numeric factor first, then constants, variables, and the rest from small to large;
         /// factors with negative exponents go under the bar.
         var expression: Expression {
-            if coefficient.isZero { return .number(0) }
+            if coefficient.isZero { return .zero }
             var over: [Expression] = []
             var under: [Expression] = []
             over.reserveCapacity(factors.count)
             for factor in factors {
-                if let exponent = Simplifier.coefficient(of: factor.exponent), exponent.isNegative {
+                if factor.isUnderTheBar, let exponent = Simplifier.coefficient(of: factor.exponent) {
                     under.append(Simplifier.factorExpression(factor.base, (-exponent).expression))
                 } else {
                     over.append(Simplifier.factorExpression(factor.base, factor.exponent))
@@ -432,7 +439,7 @@ public struct Simplifier: Sendable {
         default:
             break
         }
-        return ProductForm(coefficient: .one, factors: [Factor(base: expression, exponent: .number(1))])
+        return ProductForm(coefficient: .one, factors: [Factor(base: expression, exponent: .one)])
     }
 
     static let factorOrder: [Builtin] = [.sin, .cos, .sec, .csc, .tan, .cot]
@@ -474,7 +481,7 @@ public struct Simplifier: Sendable {
         if case .builtin(let f, _) = a.base, case .builtin(let g, _) = b.base, f != g {
             return Self.factorOrder.firstIndex(of: f)! < Self.factorOrder.firstIndex(of: g)!
         }
-        if a.base != b.base { return a.base.structurallyPrecedes(b.base) }
+        if let decided = a.base.firstStructuralDifference(from: b.base) { return decided }
         return a.exponent.structurallyPrecedes(b.exponent)
     }
 
@@ -528,7 +535,7 @@ public struct Simplifier: Sendable {
         /// Adds a product read from an expression: itself, or when it is a number times a sum, that
         /// sum's terms scaled (multiplied out so that they can collect with the others).
         private mutating func add(read form: ProductForm) {
-            if form.factors.count == 1, form.factors[0].exponent == .number(1) {
+            if form.factors.count == 1, case .number(1) = form.factors[0].exponent {
                 switch form.factors[0].base {
                 case .binary(.add, _, _), .binary(.subtract, _, _):
                     add(SumForm(form.factors[0].base).scaled(by: form.coefficient))
@@ -622,7 +629,7 @@ public struct Simplifier: Sendable {
                     .expression(sharingWith: &prefix)
                 sum = .binary(negative ? .subtract : .add, before, written)
             }
-            return sum ?? .number(0)
+            return sum ?? .zero
         }
     }
 }
@@ -630,6 +637,13 @@ public struct Simplifier: Sendable {
 extension Simplifier.Factor {
     static func expression(_ factor: Simplifier.Factor) -> Expression {
         Simplifier.factorExpression(factor.base, factor.exponent)
+    }
+
+    /// Whether writing the product out puts this factor under the bar: its exponent is a negative
+    /// number or fraction. (A plain number, the usual exponent, is told without reading a coefficient.)
+    var isUnderTheBar: Bool {
+        if case .number(let value) = exponent { return value < 0 }
+        return Simplifier.coefficient(of: exponent)?.isNegative == true
     }
 
     /// The same stored base and exponent (which implies `==`, in constant time).

@@ -123,11 +123,11 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 if needsWritingOut {
                     return try deriveSpecial(expression)
                 }
-                return (step(.constant, expression, .number(0)), .number(0))
+                return (step(.constant, expression, .zero), .zero)
             }
             switch expression {
             case .variable:
-                return (step(.power, expression, .number(1)), .number(1))
+                return (step(.power, expression, .one), .one)
             case .negate(let operand):
                 let (inner, derivative) = try derive(operand)
                 let raw = Expression.negate(derivative)
@@ -160,7 +160,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             case .call, .prime, .derivative:
                 return try deriveSpecial(expression)
             case .number, .constant:
-                return (step(.constant, expression, .number(0)), .number(0))
+                return (step(.constant, expression, .zero), .zero)
             }
         }
 
@@ -270,7 +270,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 }
                 simplified.add(derivative, negated: negative)
             }
-            let result = raw ?? .number(0)
+            let result = raw ?? .zero
             return (step(.sum, expression, result, substeps), simplified.expression)
         }
 

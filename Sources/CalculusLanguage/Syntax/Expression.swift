@@ -151,10 +151,60 @@ extension Expression {
         }
     }
 
-    /// A total order on expressions that decides at the first difference, walking both trees
-    /// together without recursion (usually after a node or two).
+    /// A total order on expressions that decides at the first difference (usually after a node or two).
     public func structurallyPrecedes(_ other: Expression) -> Bool {
-        var pairs: [(Expression, Expression)] = [(self, other)]
+        firstStructuralDifference(from: other) ?? false
+    }
+
+    /// Whether `self` comes before `other` where the two first differ, walking both trees together
+    /// (parents before children, left before right), or nil when no difference is found. A caller
+    /// that breaks ties on something else needs no separate `==` walk first.
+    public func firstStructuralDifference(from other: Expression) -> Bool? {
+        Self.firstDifference(self, other, depth: 0)
+    }
+
+    /// By recursion (no array of pairs to allocate per comparison) down to 1,000 levels, then on an
+    /// explicit stack.
+    private static func firstDifference(_ a: Expression, _ b: Expression, depth: Int) -> Bool? {
+        guard depth < 1_000 else { return firstDifferenceOnStack(a, b) }
+        let (ka, kb) = (a.kindRank, b.kindRank)
+        if ka != kb { return ka < kb }
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x != y ? x < y : nil
+        case (.constant(let x), .constant(let y)): return x != y ? x.rawValue < y.rawValue : nil
+        case (.variable(let x), .variable(let y)): return x != y ? x < y : nil
+        case (.negate(let x), .negate(let y)): return firstDifference(x, y, depth: depth + 1)
+        case (.binary(let o, let x1, let x2), .binary(let p, let y1, let y2)):
+            if o != p { return o.rank < p.rank }
+            return firstDifference(x1, y1, depth: depth + 1) ?? firstDifference(x2, y2, depth: depth + 1)
+        case (.builtin(let f, let x), .builtin(let g, let y)):
+            if f != g { return Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! }
+            return firstDifference(x, y, depth: depth + 1)
+        case (.call(let f, let xs), .call(let g, let ys)):
+            return firstDifference(f, xs, g, ys, depth: depth)
+        case (.prime(let f, let m, let xs), .prime(let g, let n, let ys)):
+            if f == g, m != n { return m < n }
+            return firstDifference(f, xs, g, ys, depth: depth)
+        case (.derivative(let x, let v, let m), .derivative(let y, let w, let n)):
+            if v != w { return v < w }
+            if m != n { return m < n }
+            return firstDifference(x, y, depth: depth + 1)
+        default: return nil
+        }
+    }
+
+    /// Two calls: by name, then number of arguments, then the arguments in order.
+    private static func firstDifference(_ f: String, _ xs: [Expression], _ g: String, _ ys: [Expression], depth: Int) -> Bool? {
+        if f != g { return f < g }
+        if xs.count != ys.count { return xs.count < ys.count }
+        for (x, y) in zip(xs, ys) {
+            if let decided = firstDifference(x, y, depth: depth + 1) { return decided }
+        }
+        return nil
+    }
+
+    private static func firstDifferenceOnStack(_ a: Expression, _ b: Expression) -> Bool? {
+        var pairs: [(Expression, Expression)] = [(a, b)]
         while let (a, b) = pairs.popLast() {
             let (ka, kb) = (a.kindRank, b.kindRank)
             if ka != kb { return ka < kb }
@@ -170,6 +220,7 @@ extension Expression {
                 if f != g { return Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! }
                 pairs.append((x, y))
             case (.call(let f, let xs), .call(let g, let ys)), (.prime(let f, _, let xs), .prime(let g, _, let ys)):
+                if case .prime(_, let m, _) = a, case .prime(_, let n, _) = b, f == g, m != n { return m < n }
                 if f != g { return f < g }
                 if xs.count != ys.count { return xs.count < ys.count }
                 for (x, y) in zip(xs, ys).reversed() { pairs.append((x, y)) }
@@ -180,7 +231,7 @@ extension Expression {
             default: break
             }
         }
-        return false
+        return nil
     }
 
     private var kindRank: Int {
