@@ -12,8 +12,8 @@ enum Coefficient: Hashable, Sendable {
 
     /// Integers become exact; anything else stays a double (users' decimals stay decimals).
     init(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            self = .rational(Int(value), 1)
+        if let whole = Int(exactly: value), abs(whole) < 1_000_000_000_000_000 {
+            self = .rational(whole, 1)
         } else {
             self = .real(value)
         }

@@ -379,6 +379,9 @@ public struct Simplifier: Sendable {
         /// factors with negative exponents go under the bar.
         var expression: Expression {
             if coefficient.isZero { return .zero }
+            // A number alone, and one plain factor alone, as the general way below writes them.
+            if factors.isEmpty { return coefficient.expression }
+            if factors.count == 1, coefficient.isOne, !factors[0].isUnderTheBar { return Factor.expression(factors[0]) }
             var over: [Expression] = []
             var under: [Expression] = []
             over.reserveCapacity(factors.count)
