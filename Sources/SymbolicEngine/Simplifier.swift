@@ -220,12 +220,44 @@ public struct Simplifier: Sendable {
         var exponent: Expression
     }
 
-    /// The partial products of the last plain product written out: `partials[k]` is its first k + 1
-    /// factors multiplied. The product rule's terms are each all the factors but one, so consecutive
-    /// terms of its sum begin alike, and each then shares that subtree instead of building it again.
-    struct WrittenPrefix {
-        var factors: [Factor] = []
-        var partials: [Expression] = []
+    /// The product rule's simplified sum Σᵢ cᵢ·∏ⱼ≠ᵢ fⱼ when the factors' bases are distinct and
+    /// every fᵢ′ is a number cᵢ (linear factors, as in (x + 1)(x + 2)…(x + n)): term i is
+    /// `coefficients[i]` times every factor of `ordered` but those of owner i. No two terms are alike
+    /// (term i alone lacks owner i's factors), so the sum is written as `SumForm.expression` would
+    /// write those terms, but without a factor list per term: a plain term (coefficient 1) shares
+    /// the partial products it begins with with the plain term before it, which lacked another
+    /// owner's factors from the first of them on. Nil where a term would not read back as written
+    /// or would have fewer than two factors; the caller then goes the general way.
+    static func sumLeavingEachOwnerOut(
+        _ ordered: [(factor: Factor, owner: Int)], coefficients: [Coefficient]
+    ) -> Expression? {
+        guard coefficients.allSatisfy(ProductForm.readsBack), ordered.allSatisfy({ ProductForm.readsBack($0.factor) }),
+            coefficients.indices.allSatisfy({ owner in ordered.count(where: { $0.owner == owner }) < ordered.count - 1 })
+        else { return nil }
+        var sum: Expression?
+        var partials: [Expression] = []  // the partial products of the last plain term
+        var lastPlainOwner: Int?
+        for (owner, coefficient) in coefficients.enumerated() {
+            let negative = sum != nil && coefficient.isNegative
+            let magnitude = negative ? -coefficient : coefficient
+            let written: Expression
+            if magnitude.isOne {
+                let shared = lastPlainOwner.map { last in ordered.firstIndex { $0.owner == last || $0.owner == owner } ?? ordered.count } ?? 0
+                partials.removeSubrange(shared...)
+                var product = partials.last
+                for (factor, factorOwner) in ordered[shared...] where factorOwner != owner {
+                    let next = Factor.expression(factor)
+                    product = product.map { .binary(.multiply, $0, next) } ?? next
+                    partials.append(product!)
+                }
+                written = product!
+                lastPlainOwner = owner
+            } else {
+                written = ProductForm(coefficient: magnitude, factors: ordered.compactMap { $0.owner == owner ? nil : $0.factor }).expression
+            }
+            sum = sum.map { .binary(negative ? .subtract : .add, $0, written) } ?? written
+        }
+        return sum
     }
 
     /// `coefficient × ∏ baseᵉˣᵖᵒⁿᵉⁿᵗ`, factors merged by base and kept in canonical order.
@@ -260,11 +292,16 @@ public struct Simplifier: Sendable {
         /// a caller holding both may skip reading the expression back. Not so for a number base,
         /// a factor under the bar or a whole double as coefficient, which writing out changes.
         var readsBackUnchanged: Bool {
+            Self.readsBack(coefficient) && factors.allSatisfy(Self.readsBack)
+        }
+
+        static func readsBack(_ coefficient: Coefficient) -> Bool {
             !coefficient.isZero && !coefficient.isWholeDouble && coefficient.doubleValue.isFinite
-                && factors.allSatisfy { factor in
-                    if case .number = factor.base { return false }
-                    return !factor.isUnderTheBar
-                }
+        }
+
+        static func readsBack(_ factor: Factor) -> Bool {
+            if case .number = factor.base { return false }
+            return !factor.isUnderTheBar
         }
 
         /// `multiplied(by:)` for two normalized forms: each factor of the shorter goes into its
@@ -351,28 +388,6 @@ public struct Simplifier: Sendable {
             // Compute each factor's cheap sort keys once, then sort.
             let keys = factors.map(SortKey.init)
             return factors.indices.sorted { a, b in Simplifier.precedes(keys[a], factors[a], keys[b], factors[b]) }
-        }
-
-        /// `expression`, reusing the subtree of the factors it begins with when the product written
-        /// out before it (whose partial products `prefix` holds) began with the very same factors.
-        /// Only a plain product (coefficient 1, nothing under the bar) is a chain that can share.
-        func expression(sharingWith prefix: inout WrittenPrefix) -> Expression {
-            guard coefficient.isOne, factors.count > 1,
-                !factors.contains(where: \.isUnderTheBar)
-            else { return expression }
-            var shared = 0
-            let limit = Swift.min(prefix.factors.count, factors.count)
-            while shared < limit, prefix.factors[shared].isSameNode(as: factors[shared]) { shared += 1 }
-            prefix.partials.removeSubrange(shared...)
-            var product = shared > 0 ? prefix.partials[shared - 1] : Factor.expression(factors[0])
-            if shared == 0 { prefix.partials.append(product) }
-            for factor in factors[Swift.max(shared, 1)...] {
-                product = .binary(.multiply, product, Factor.expression(factor))
-                prefix.partials.append(product)
-            }
-            prefix.factors = factors
-            assert(product == expression, "a shared prefix changed the product")
-            return product
         }
 
         /// Numeric factor first, then constants, variables, and the rest from small to large;
@@ -501,17 +516,6 @@ public struct Simplifier: Sendable {
 
         init() {}
 
-        /// The sum of products already known to be pairwise unlike and to read back unchanged, so
-        /// that no term is looked up among the others (hashing a term walks all its factors).
-        init(unlikeProducts forms: [ProductForm]) {
-            terms = forms.map { form in
-                assert(form.readsBackUnchanged && form.factors.count > 1, "not a plain product: \(form.expression)")
-                return (form.factors, form.coefficient)
-            }
-            assert({ var long = SumForm(); for form in forms { long.add(product: form) }; return long.sameTerms(as: terms) }(),
-                   "the products are not unlike")
-        }
-
         init(_ expression: Expression) {
             switch expression {
             case .binary(.add, _, _), .binary(.subtract, _, _):
@@ -621,15 +625,13 @@ public struct Simplifier: Sendable {
 
         var expression: Expression {
             var sum: Expression?
-            var prefix = WrittenPrefix()
             for term in terms where !term.coefficient.isZero {
                 guard let before = sum else {
-                    sum = ProductForm(coefficient: term.coefficient, factors: term.factors).expression(sharingWith: &prefix)
+                    sum = ProductForm(coefficient: term.coefficient, factors: term.factors).expression
                     continue
                 }
                 let negative = term.coefficient.isNegative
-                let written = ProductForm(coefficient: negative ? -term.coefficient : term.coefficient, factors: term.factors)
-                    .expression(sharingWith: &prefix)
+                let written = ProductForm(coefficient: negative ? -term.coefficient : term.coefficient, factors: term.factors).expression
                 sum = .binary(negative ? .subtract : .add, before, written)
             }
             return sum ?? .zero
@@ -647,10 +649,5 @@ extension Simplifier.Factor {
     var isUnderTheBar: Bool {
         if case .number(let value) = exponent { return value < 0 }
         return Simplifier.coefficient(of: exponent)?.isNegative == true
-    }
-
-    /// The same stored base and exponent (which implies `==`, in constant time).
-    func isSameNode(as other: Simplifier.Factor) -> Bool {
-        base.isSameNode(as: other.base) && exponent.isSameNode(as: other.exponent)
     }
 }

@@ -301,24 +301,60 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             // canonical order once, with the factor each came from; leaving one factor's out keeps
             // the rest in order.
             let (ordered, basesAreDistinct) = Simplifier.ProductForm.orderedFactors(of: factorForms)
-            var products: [Simplifier.ProductForm] = []
-            products.reserveCapacity(variables.count)
-            // Whether every fᵢ′ is a number (linear factors, as in (x + 1)(x + 2)…(x + n)): then,
-            // with distinct bases, term i is the other factors alone and lacks fᵢ's, which every
-            // other term has, so no two terms are alike and none needs looking up among the rest.
-            var derivativesAreNumbers = basesAreDistinct
             // Term i is written as the rule reads, fᵢ′ in fᵢ's place: f₁⋯fᵢ₋₁·fᵢ′·fᵢ₊₁⋯fₙ. Then
             // every term begins with the one before's leading factors, f₁⋯fᵢ₋₁, built once.
             var leading: Expression?
+            var derivativeForms: [Simplifier.ProductForm] = []
+            derivativeForms.reserveCapacity(variables.count)
             for index in variables.indices {
                 let (inner, derivative) = try derive(variables[index])
                 substeps.append(inner)
                 var term = leading.map { .binary(.multiply, $0, derivative) } ?? derivative
                 for other in variables.indices.dropFirst(index + 1) { term = .binary(.multiply, term, variables[other]) }
                 leading = leading.map { .binary(.multiply, $0, variables[index]) } ?? variables[index]
-                var product = simplifier.simplifiedFactors(of: derivative)
-                if !product.factors.isEmpty { derivativesAreNumbers = false }
-                for other in variables.indices where other != index {
+                terms.append(term)
+                derivativeForms.append(simplifier.simplifiedFactors(of: derivative))
+            }
+            // Each term's coefficient: fᵢ′'s times the other factors', in the order merging factor by
+            // factor takes them.
+            func coefficient(ofTerm index: Int) -> Coefficient {
+                variables.indices.reduce(derivativeForms[index].coefficient) { $1 == index ? $0 : $0 * factorForms[$1].coefficient }
+            }
+            let simplifiedSum: Expression
+            if basesAreDistinct, derivativeForms.allSatisfy({ $0.factors.isEmpty }),
+                let written = Simplifier.sumLeavingEachOwnerOut(ordered, coefficients: variables.indices.map(coefficient(ofTerm:)))
+            {
+                simplifiedSum = written
+            } else {
+                simplifiedSum = simplifiedSumOfTerms(derivativeForms, factorForms, ordered, basesAreDistinct: basesAreDistinct)
+            }
+            assert(simplifiedSum == simplifiedSumOfTerms(derivativeForms, factorForms, ordered, basesAreDistinct: basesAreDistinct),
+                   "the product rule's sum written directly differs from adding its terms")
+            let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
+            let raw = scaled(sum)
+            guard let constant else {
+                return (step(.product, expression, raw, substeps), simplifiedSum)
+            }
+            var scaledSum = simplifier.simplifiedFactors(of: constant)
+            scaledSum.multiply(by: simplifier.product(of: simplifiedSum))
+            scaledSum.normalize()
+            let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
+            let inner = step(.product, productOfVariables, sum, substeps)
+            return (step(.constantMultiple, expression, raw, [inner]), scaledSum.expression)
+        }
+
+        /// The product rule's terms fᵢ′·∏ⱼ≠ᵢ fⱼ, each simplified as `simplify` would simplify it, added
+        /// up, given each fᵢ′ and fⱼ simplified as a product (and, when no two factors share a base,
+        /// all their factors in canonical order with the factor each came from).
+        private func simplifiedSumOfTerms(
+            _ derivativeForms: [Simplifier.ProductForm], _ factorForms: [Simplifier.ProductForm],
+            _ ordered: [(factor: Simplifier.Factor, owner: Int)], basesAreDistinct: Bool
+        ) -> Expression {
+            var sum = Simplifier.SumForm()
+            sum.reserveCapacity(factorForms.count)
+            for index in factorForms.indices {
+                var product = derivativeForms[index]
+                for other in factorForms.indices where other != index {
                     if basesAreDistinct {
                         // The coefficients in the same order as merging factor by factor takes them.
                         product.coefficient = product.coefficient * factorForms[other].coefficient
@@ -327,11 +363,10 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                     }
                 }
                 if basesAreDistinct {
-                    var others: [Simplifier.Factor] = []
-                    others.reserveCapacity(ordered.count)
-                    for (factor, owner) in ordered where owner != index { others.append(factor) }
+                    // All but fᵢ's factors, already in canonical order: only fᵢ′'s merge in.
+                    let others = ordered.compactMap { $0.owner == index ? nil : $0.factor }
                     if product.factors.isEmpty {
-                        product.factors = others  // already in canonical order: nothing to merge or sort
+                        product.factors = others
                     } else {
                         product.multiply(by: Simplifier.ProductForm(coefficient: .one, factors: others))
                         product.normalize()
@@ -339,28 +374,9 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 } else {
                     product.normalize()
                 }
-                terms.append(term)
-                products.append(product)
+                sum.add(product: product)
             }
-            var simplifiedSum: Simplifier.SumForm
-            if derivativesAreNumbers, products.allSatisfy({ $0.factors.count > 1 && $0.readsBackUnchanged }) {
-                simplifiedSum = Simplifier.SumForm(unlikeProducts: products)
-            } else {
-                simplifiedSum = Simplifier.SumForm()
-                simplifiedSum.reserveCapacity(products.count)
-                for product in products { simplifiedSum.add(product: product) }
-            }
-            let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
-            let raw = scaled(sum)
-            guard let constant else {
-                return (step(.product, expression, raw, substeps), simplifiedSum.expression)
-            }
-            var scaledSum = simplifier.simplifiedFactors(of: constant)
-            scaledSum.multiply(by: simplifier.product(of: simplifiedSum.expression))
-            scaledSum.normalize()
-            let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
-            let inner = step(.product, productOfVariables, sum, substeps)
-            return (step(.constantMultiple, expression, raw, [inner]), scaledSum.expression)
+            return sum.expression
         }
     }
 }

@@ -41,6 +41,12 @@ import Threads
         ("d/dx (1 - x)(x + 1)(2 - x)", "-(x + 1)·(2 - x) + (1 - x)·(2 - x) - (x + 1)·(1 - x)"),
         ("d/dx x*(x + 1)", "2x + 1"), ("d/dx (x + 1)(x + 1)(x + 2)", "2(x + 1)·(x + 2) + (x + 1)²"),
         ("d/dx 3x*(x - 1)*(2x + 5)", "3((x - 1)·(2x + 5) + x·(2x + 5) + 2x·(x - 1))"),
+        // Terms with coefficient 1 share their leading factors; one with another coefficient between
+        // them does not, and the next plain term must not share with it.
+        ("d/dx (2x + 1)(x + 2)(x + 3)(x + 4)",
+         "2(x + 2)·(x + 3)·(x + 4) + (x + 3)·(x + 4)·(2x + 1) + (x + 2)·(x + 4)·(2x + 1) + (x + 2)·(x + 3)·(2x + 1)"),
+        ("d/dx (x + 2)(2x + 1)(x + 3)(x - 4)",
+         "(x + 3)·(x - 4)·(2x + 1) + 2(x + 2)·(x + 3)·(x - 4) + (x + 2)·(x - 4)·(2x + 1) + (x + 2)·(x + 3)·(2x + 1)"),
     ])
     func rule(_ row: (String, String)) throws {
         let first = try Notebook().run(row.0).first?.split(separator: "\n").first.map(String.init) ?? ""
