@@ -37,8 +37,10 @@ public struct Simplifier: Sendable {
             return product.expression
         case .binary(.add, _, _), .binary(.subtract, _, _):
             // A long sum is a deep left-leaning tree: walk its terms in a loop, not by recursion.
+            let terms = Self.terms(of: expression)
             var sum = SumForm()
-            for (negative, term) in Self.terms(of: expression) {
+            sum.reserveCapacity(terms.count)
+            for (negative, term) in terms {
                 if isInterrupted() { return expression }
                 sum.add(simplify(term), negated: negative)
             }

@@ -32,6 +32,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
         var current = expression
         var steps: [DerivativeStep] = []
+        steps.reserveCapacity(2 * min(order, 16))  // each order's step and its simplification
         let simplifier = Simplifier(isInterrupted: isInterrupted)
         do throws(CalculusError) {
             for _ in 0..<order {
