@@ -316,14 +316,10 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 terms.append(term)
                 derivativeForms.append(simplifier.simplifiedFactors(of: derivative))
             }
-            // Each term's coefficient: fᵢ′'s times the other factors', in the order merging factor by
-            // factor takes them.
-            func coefficient(ofTerm index: Int) -> Coefficient {
-                variables.indices.reduce(derivativeForms[index].coefficient) { $1 == index ? $0 : $0 * factorForms[$1].coefficient }
-            }
             let simplifiedSum: Expression
             if basesAreDistinct, derivativeForms.allSatisfy({ $0.factors.isEmpty }),
-                let written = Simplifier.sumLeavingEachOwnerOut(ordered, coefficients: variables.indices.map(coefficient(ofTerm:)))
+                let written = Simplifier.sumLeavingEachOwnerOut(
+                    ordered, coefficients: variables.indices.map { Self.coefficient(ofTerm: $0, derivativeForms, factorForms) })
             {
                 simplifiedSum = written
             } else {
@@ -344,6 +340,14 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             return (step(.constantMultiple, expression, raw, [inner]), scaledSum.expression)
         }
 
+        /// The coefficient of the product rule's term i: fᵢ′'s times every other factor's, in the
+        /// order merging the factors one by one takes them (so that real coefficients round alike).
+        private static func coefficient(
+            ofTerm index: Int, _ derivativeForms: [Simplifier.ProductForm], _ factorForms: [Simplifier.ProductForm]
+        ) -> Coefficient {
+            factorForms.indices.reduce(derivativeForms[index].coefficient) { $1 == index ? $0 : $0 * factorForms[$1].coefficient }
+        }
+
         /// The product rule's terms fᵢ′·∏ⱼ≠ᵢ fⱼ, each simplified as `simplify` would simplify it, added
         /// up, given each fᵢ′ and fⱼ simplified as a product (and, when no two factors share a base,
         /// all their factors in canonical order with the factor each came from).
@@ -355,15 +359,8 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             sum.reserveCapacity(factorForms.count)
             for index in factorForms.indices {
                 var product = derivativeForms[index]
-                for other in factorForms.indices where other != index {
-                    if basesAreDistinct {
-                        // The coefficients in the same order as merging factor by factor takes them.
-                        product.coefficient = product.coefficient * factorForms[other].coefficient
-                    } else {
-                        product.multiply(by: factorForms[other])
-                    }
-                }
                 if basesAreDistinct {
+                    product.coefficient = Self.coefficient(ofTerm: index, derivativeForms, factorForms)
                     // All but fᵢ's factors, already in canonical order: only fᵢ′'s merge in.
                     let others = ordered.compactMap { $0.owner == index ? nil : $0.factor }
                     if product.factors.isEmpty {
@@ -373,6 +370,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                         product.normalize()
                     }
                 } else {
+                    for other in factorForms.indices where other != index { product.multiply(by: factorForms[other]) }
                     product.normalize()
                 }
                 sum.add(product: product)
