@@ -4,12 +4,6 @@ import CalculusLanguage
 import Glibc
 #endif
 
-/// Rewrites expressions the way a good textbook writes answers, in one bottom-up pass (so it always
-/// ends): constants folded, identities gone (`0 + a`, `1·a`, `a¹`, `a⁰`), like terms and like powers
-/// collected (`x·x` → `x²`), the numeric factor first, signs pulled to the front, quotients over one
-/// bar, and numeric factors of a sum kept outside it (`6(3x + 1)`): a product is never multiplied
-/// out, so products of many factors do not swell. Sums keep the order their terms first appeared in,
-/// so `1 - sigmoid(z)` stays as a reader expects.
 extension Expression {
     /// Shared nodes for the two numbers written most often: writing `.number(1)` allocates a node
     /// each time (every case of an indirect enum is boxed), and a derivative writes thousands.
@@ -17,6 +11,12 @@ extension Expression {
     static let one = Expression.number(1)
 }
 
+/// Rewrites expressions the way a good textbook writes answers, in one bottom-up pass (so it always
+/// ends): constants folded, identities gone (`0 + a`, `1·a`, `a¹`, `a⁰`), like terms and like powers
+/// collected (`x·x` → `x²`), the numeric factor first, signs pulled to the front, quotients over one
+/// bar, and numeric factors of a sum kept outside it (`6(3x + 1)`): a product is never multiplied
+/// out, so products of many factors do not swell. Sums keep the order their terms first appeared in,
+/// so `1 - sigmoid(z)` stays as a reader expects.
 public struct Simplifier: Sendable {
     /// Checked once per term of a sum and factor of a product. When it turns true, `simplify` hands
     /// back what is left unsimplified (still equal, never wrong), so that a caller that is about to
