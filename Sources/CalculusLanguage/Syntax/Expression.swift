@@ -163,71 +163,64 @@ extension Expression {
         Self.firstDifference(self, other, depth: 0)
     }
 
-    /// By recursion (no array of pairs to allocate per comparison) down to 1,000 levels, then on an
-    /// explicit stack.
-    private static func firstDifference(_ a: Expression, _ b: Expression, depth: Int) -> Bool? {
-        guard depth < 1_000 else { return firstDifferenceOnStack(a, b) }
+    /// How two nodes compare by themselves (kind, number, name, operator, function, order, number of
+    /// arguments): the order where they differ there, nil where only their children can tell.
+    private static func ownOrder(_ a: Expression, _ b: Expression) -> Bool? {
         let (ka, kb) = (a.kindRank, b.kindRank)
         if ka != kb { return ka < kb }
         switch (a, b) {
         case (.number(let x), .number(let y)): return x != y ? x < y : nil
         case (.constant(let x), .constant(let y)): return x != y ? x.rawValue < y.rawValue : nil
         case (.variable(let x), .variable(let y)): return x != y ? x < y : nil
-        case (.negate(let x), .negate(let y)): return firstDifference(x, y, depth: depth + 1)
-        case (.binary(let o, let x1, let x2), .binary(let p, let y1, let y2)):
-            if o != p { return o.rank < p.rank }
-            return firstDifference(x1, y1, depth: depth + 1) ?? firstDifference(x2, y2, depth: depth + 1)
-        case (.builtin(let f, let x), .builtin(let g, let y)):
-            if f != g { return Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! }
-            return firstDifference(x, y, depth: depth + 1)
+        case (.binary(let o, _, _), .binary(let p, _, _)): return o != p ? o.rank < p.rank : nil
+        case (.builtin(let f, _), .builtin(let g, _)):
+            return f != g ? Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! : nil
         case (.call(let f, let xs), .call(let g, let ys)):
-            return firstDifference(f, xs, g, ys, depth: depth)
+            if f != g { return f < g }
+            return xs.count != ys.count ? xs.count < ys.count : nil
         case (.prime(let f, let m, let xs), .prime(let g, let n, let ys)):
-            if f == g, m != n { return m < n }
-            return firstDifference(f, xs, g, ys, depth: depth)
-        case (.derivative(let x, let v, let m), .derivative(let y, let w, let n)):
-            if v != w { return v < w }
+            if f != g { return f < g }
             if m != n { return m < n }
-            return firstDifference(x, y, depth: depth + 1)
+            return xs.count != ys.count ? xs.count < ys.count : nil
+        case (.derivative(_, let v, let m), .derivative(_, let w, let n)):
+            if v != w { return v < w }
+            return m != n ? m < n : nil
         default: return nil
         }
     }
 
-    /// Two calls: by name, then number of arguments, then the arguments in order.
-    private static func firstDifference(_ f: String, _ xs: [Expression], _ g: String, _ ys: [Expression], depth: Int) -> Bool? {
-        if f != g { return f < g }
-        if xs.count != ys.count { return xs.count < ys.count }
-        for (x, y) in zip(xs, ys) {
-            if let decided = firstDifference(x, y, depth: depth + 1) { return decided }
+    /// By recursion (no array of pairs to allocate per comparison) down to 1,000 levels, then on an
+    /// explicit stack. Both walk the children of nodes that `ownOrder` cannot tell apart, in order.
+    private static func firstDifference(_ a: Expression, _ b: Expression, depth: Int) -> Bool? {
+        guard depth < 1_000 else { return firstDifferenceOnStack(a, b) }
+        if let decided = ownOrder(a, b) { return decided }
+        switch (a, b) {
+        case (.negate(let x), .negate(let y)), (.builtin(_, let x), .builtin(_, let y)),
+            (.derivative(let x, _, _), .derivative(let y, _, _)):
+            return firstDifference(x, y, depth: depth + 1)
+        case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)):
+            return firstDifference(x1, y1, depth: depth + 1) ?? firstDifference(x2, y2, depth: depth + 1)
+        case (.call(_, let xs), .call(_, let ys)), (.prime(_, _, let xs), .prime(_, _, let ys)):
+            for (x, y) in zip(xs, ys) {
+                if let decided = firstDifference(x, y, depth: depth + 1) { return decided }
+            }
+            return nil
+        default: return nil
         }
-        return nil
     }
 
     private static func firstDifferenceOnStack(_ a: Expression, _ b: Expression) -> Bool? {
         var pairs: [(Expression, Expression)] = [(a, b)]
         while let (a, b) = pairs.popLast() {
-            let (ka, kb) = (a.kindRank, b.kindRank)
-            if ka != kb { return ka < kb }
+            if let decided = ownOrder(a, b) { return decided }
             switch (a, b) {
-            case (.number(let x), .number(let y)): if x != y { return x < y }
-            case (.constant(let x), .constant(let y)): if x != y { return x.rawValue < y.rawValue }
-            case (.variable(let x), .variable(let y)): if x != y { return x < y }
-            case (.negate(let x), .negate(let y)): pairs.append((x, y))
-            case (.binary(let o, let x1, let x2), .binary(let p, let y1, let y2)):
-                if o != p { return o.rank < p.rank }
+            case (.negate(let x), .negate(let y)), (.builtin(_, let x), .builtin(_, let y)),
+                (.derivative(let x, _, _), .derivative(let y, _, _)):
+                pairs.append((x, y))
+            case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)):
                 pairs.append((x2, y2)); pairs.append((x1, y1))
-            case (.builtin(let f, let x), .builtin(let g, let y)):
-                if f != g { return Builtin.allCases.firstIndex(of: f)! < Builtin.allCases.firstIndex(of: g)! }
-                pairs.append((x, y))
-            case (.call(let f, let xs), .call(let g, let ys)), (.prime(let f, _, let xs), .prime(let g, _, let ys)):
-                if case .prime(_, let m, _) = a, case .prime(_, let n, _) = b, f == g, m != n { return m < n }
-                if f != g { return f < g }
-                if xs.count != ys.count { return xs.count < ys.count }
+            case (.call(_, let xs), .call(_, let ys)), (.prime(_, _, let xs), .prime(_, _, let ys)):
                 for (x, y) in zip(xs, ys).reversed() { pairs.append((x, y)) }
-            case (.derivative(let x, let v, let m), .derivative(let y, let w, let n)):
-                if v != w { return v < w }
-                if m != n { return m < n }
-                pairs.append((x, y))
             default: break
             }
         }
