@@ -97,7 +97,7 @@ public struct GraphBuilder {
                 return try combine(.builtin(function), a, -1)
             case .call:
                 return try node(for: try builder.environment.expand(expression, keepingValues: true), depth: depth + 1)
-            case .derivative, .prime:
+            case .derivative, .derivativeBySubexpression, .prime:
                 return try node(for: try builder.resolve(expression), depth: depth + 1)
             case .number, .constant, .variable:
                 return try leaf(expression)
@@ -115,7 +115,7 @@ public struct GraphBuilder {
                     switch expression {
                     case .call:
                         work.append(.visit(try builder.environment.expand(expression, keepingValues: true)))
-                    case .derivative, .prime:
+                    case .derivative, .derivativeBySubexpression, .prime:
                         work.append(.visit(try builder.resolve(expression)))
                     case .negate(let operand):
                         work.append(.combine(.negate))

@@ -83,6 +83,9 @@ public final class Session {
         case .evaluate(.derivative(let body, let variable, let order), let assignments):
             return .derivative(try derivative(
                 of: body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .evaluate(.derivativeBySubexpression(let body, let held, let order), let assignments):
+            return .derivative(try derivative(
+                of: body, bySubexpression: held, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .evaluate(let expression, let assignments):
             return .value(try evaluate(expression, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .print(let items):
@@ -139,6 +142,11 @@ public final class Session {
         case .checkAt(.derivative(let body, let variable, let order), let assignments):
             return .derivativeCheck(try checkDerivative(
                 body, variable: variable, order: order, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .checkHere(.derivative(let body, let variable, let order)):
+            return .derivativeCheck(try checkDerivative(
+                body, variable: variable, order: order, at: [], in: environment, isInterrupted: isInterrupted))
+        case .chain(let output, let variable):
+            return .chain(try chain(output, variable: variable, in: environment, isInterrupted: isInterrupted))
         case .valueTable(let expressions, let range):
             return .valueTable(try valueTable(expressions, range, in: environment, isInterrupted: isInterrupted))
         case .plot(let expressions, let range):
@@ -147,8 +155,8 @@ public final class Session {
             return .layers(try layers(count: count, body, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .descend(let loss, let names, let rate, let steps):
             return .descent(try descend(loss, names: names, rate: rate, steps: steps, in: &environment, isInterrupted: isInterrupted))
-        case .checkAnswer, .checkAt:
-            throw CalculusError(.syntax, "check takes a derivative: check d/dx E at x = a, or check d/dx E = A")
+        case .checkAnswer, .checkAt, .checkHere:
+            throw CalculusError(.syntax, "check takes a derivative by a name: check d/dx E at x = a, check dL/dz, or check d/dx E = A")
         }
     }
 
@@ -236,14 +244,17 @@ public final class Session {
         }
         let base = evaluator(environment, isInterrupted)
         var point = try values(of: assignments, with: base)
-        guard let x = point[variable] ?? environment.value(of: variable) else {
+        // A defined name (`check dL/dz`) is checked at the value its definition has now, held there
+        // as autograd holds that node.
+        let current = environment.isDefinition(variable) ? try? base.with(point).evaluate(.variable(variable)) : nil
+        guard let x = point[variable] ?? environment.value(of: variable) ?? current else {
             throw CalculusError(.name, "\(variable) has no value; give it, as in at \(variable) = 1", symbol: variable)
         }
         point[variable] = x
         let graph = try autograd(body, in: environment, overrides: point, isInterrupted: isInterrupted)
         let autogradValue = graph.gradient(of: variable)
         let h = 1e-5 * Swift.max(1, Swift.abs(x))
-        let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
+        let resolved = try resolve(body, in: environment, holding: [variable], isInterrupted: isInterrupted)
         let above = try base.with(point.merging([variable: x + h]) { $1 }).evaluate(resolved)
         let below = try base.with(point.merging([variable: x - h]) { $1 }).evaluate(resolved)
         let difference = (above - below) / (2 * h)
@@ -255,20 +266,25 @@ public final class Session {
             autograd: autogradValue, finiteDifference: difference, largestDisagreement: largest)
     }
 
-    /// Definitions written out (values kept as variables), then every `d/dx` and `f'` inside replaced
-    /// by its derivative.
+    /// Definitions written out (values kept as variables, names in `held` kept as they are), then
+    /// every `d/dx` and `f'` inside replaced by its derivative.
     public func resolve(
-        _ expression: Expression, in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool = { false }
+        _ expression: Expression, in environment: Environment, holding held: Set<String> = [],
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> Expression {
         try environment.checkCalls(in: expression)
-        let expanded = try environment.expand(expression, keepingValues: true)
+        let expanded = try environment.expand(expression, keepingValues: true, holding: held)
         guard expanded.containsDerivative else { return expanded }
         let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
         return try expanded.transformed { (node) throws(CalculusError) -> Expression? in
             switch node {
             case .derivative(let body, let variable, let order):
-                let inner = try resolve(body, in: environment, isInterrupted: isInterrupted)
+                let inner = try resolve(body, in: environment, holding: held.union([variable]), isInterrupted: isInterrupted)
                 return try differentiator.differentiate(inner, variable: variable, order: order)
+            case .derivativeBySubexpression(let body, let subexpression, let order):
+                let inner = try resolve(body, in: environment, holding: held, isInterrupted: isInterrupted)
+                let variable = try resolve(subexpression, in: environment, holding: held, isInterrupted: isInterrupted)
+                return try differentiator.differentiate(inner, bySubexpression: variable, order: order)
             case .prime(let name, let order, let arguments):
                 guard let function = environment.functions[name], function.parameters.count == 1, arguments.count == 1 else {
                     throw CalculusError(
@@ -287,28 +303,142 @@ public final class Session {
     }
 
     /// `d/dx E` (with `at` values when given): the derivation, and its value where every name has one.
+    /// With respect to a defined name (`dy/du` with `u = 3x + 1`), that name is held as the variable:
+    /// definitions are written out down to it, and its own inputs are held fixed, as backpropagation
+    /// holds them at that node.
     public func derivative(
         of body: Expression, variable: String, order: Int, at assignments: [Assignment], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> DerivativeResult {
-        let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
+        let statement = Expression.derivative(body, variable: variable, order: order)
+        if order == 1, case .variable(let output) = body,
+            let chain = try namedChain(of: output, variable: variable, in: environment, isInterrupted: isInterrupted)
+        {
+            // Written out in the inputs while that stays small (`6(3x + 1)`); past that the answer
+            // is the chain's own, in the learner's names: a thousand links written out run to
+            // millions of terms.
+            var derivation = Derivation(expression: body, variable: variable, order: 1, result: chain.total, steps: [])
+            var writtenOut: Expression?
+            if chain.names.count <= Self.namesWrittenOut,
+                case let resolved = try resolve(body, in: environment, holding: [variable], isInterrupted: isInterrupted),
+                resolved.nodeCount(upTo: Self.nodesWrittenOut + 1) <= Self.nodesWrittenOut
+            {
+                let flat = try SymbolicDifferentiator(isInterrupted: isInterrupted).derivation(of: resolved, variable: variable, order: 1)
+                derivation.result = flat.result
+                writtenOut = flat.result
+            }
+            var result = try valued(derivation, statement: statement, at: assignments, in: environment, isInterrupted: isInterrupted)
+            result.chain = try chainValues(chain, writtenOut: writtenOut, at: assignments, in: environment, isInterrupted: isInterrupted)
+            return result
+        }
+        let resolved = try resolve(body, in: environment, holding: [variable], isInterrupted: isInterrupted)
         let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
             .derivation(of: resolved, variable: variable, order: order)
+        return try valued(derivation, statement: statement, at: assignments, in: environment, isInterrupted: isInterrupted)
+    }
+
+    /// A chain through names is written out in its inputs when it has at most this many names and
+    /// its output written out at most this many nodes: beyond, the product rule nested a thousand
+    /// deep gives an answer of millions of terms, where the chain's own is a few thousand.
+    static let namesWrittenOut = 40
+    static let nodesWrittenOut = 4_000
+
+    /// The chain of named quantities from `output` down to `variable` (nil when none stands between).
+    public func namedChain(
+        of output: String, variable: String, in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> NamedChain? {
+        guard environment.isDefinition(output) else { return nil }
+        let names = Set(environment.bindings.keys)
+        return try NamedChain.build(
+            output: output, variable: variable,
+            definition: { (name) throws(CalculusError) -> Expression? in
+                guard name != variable, environment.isDefinition(name), let binding = environment.bindings[name] else { return nil }
+                // A definition that takes a derivative is written out whole: its names are inside a d/dx.
+                if binding.expression.containsDerivative {
+                    return try self.resolve(binding.expression, in: environment, isInterrupted: isInterrupted)
+                }
+                return try environment.expand(binding.expression, keepingValues: true, holding: names)
+            },
+            isInterrupted: isInterrupted)
+    }
+
+    /// The chain's numbers at the session's values and the `at` values.
+    func chainValues(
+        _ chain: NamedChain, writtenOut: Expression?, at assignments: [Assignment], in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> ChainResult {
+        var base = evaluator(environment, isInterrupted)
+        base = base.with(try values(of: assignments, with: base))
+        let linkValues = chain.links.map { try? base.evaluate($0.local) }
+        let pathValues = chain.paths.map { path in
+            path.links.reduce(1.0 as Double?) { product, link in product.flatMap { p in linkValues[link].map { p * $0 } } }
+        }
+        // The total by the same sums the chain writes, in numbers: each name's total derivative once.
+        var totals: [String: Double?] = [chain.variable: 1]
+        var linksOf: [String: [Int]] = [:]
+        for (index, link) in chain.links.enumerated() { linksOf[link.quantity, default: []].append(index) }
+        for name in chain.names.reversed().dropFirst() {
+            var sum: Double? = 0
+            for index in linksOf[name] ?? [] {
+                let term = linkValues[index].flatMap { local in (totals[chain.links[index].input] ?? nil).map { local * $0 } }
+                sum = sum.flatMap { s in term.map { s + $0 } }
+            }
+            totals[name] = sum
+        }
+        return ChainResult(
+            chain: chain, nameValues: chain.names.map { try? base.evaluate(.variable($0)) }, linkValues: linkValues, pathValues: pathValues, value: totals[chain.output] ?? nil, writtenOut: writtenOut)
+    }
+
+    /// `chain L wrt w`.
+    func chain(
+        _ output: Expression, variable: String, in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> ChainResult {
+        guard case .variable(let name) = output, environment.isDefinition(name) else {
+            throw CalculusError(
+                .syntax, "chain follows a name you defined, as in u = 3x + 1; y = u^2; chain y wrt x")
+        }
+        guard let chain = try namedChain(of: name, variable: variable, in: environment, isInterrupted: isInterrupted) else {
+            let definition = ExpressionPrinter.unicode.print(environment.bindings[name]!.expression)
+            throw CalculusError(
+                .math, "no named quantity stands between \(name) = \(definition) and \(variable): d\(name)/d\(variable) shows its steps")
+        }
+        return try chainValues(chain, writtenOut: nil, at: [], in: environment, isInterrupted: isInterrupted)
+    }
+
+    /// `dz/d(w*x + b)`: the subexpression held as the variable wherever the written-out body has it.
+    public func derivative(
+        of body: Expression, bySubexpression held: Expression, order: Int, at assignments: [Assignment],
+        in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) throws(CalculusError) -> DerivativeResult {
+        let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
+        let variable = try resolve(held, in: environment, isInterrupted: isInterrupted)
+        let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
+            .derivation(of: resolved, bySubexpression: variable, order: order)
+        return try valued(
+            derivation, statement: .derivativeBySubexpression(body, subexpression: held, order: order), at: assignments,
+            in: environment, isInterrupted: isInterrupted)
+    }
+
+    /// A derivation with its value at the `at` values, or at the session's values when every name
+    /// its answer uses (through definitions) has one.
+    private func valued(
+        _ derivation: Derivation, statement: Expression, at assignments: [Assignment], in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> DerivativeResult {
         var base = evaluator(environment, isInterrupted)
         let given = try values(of: assignments, with: base)
         base = base.with(given)
         let known = environment.values.merging(given) { $1 }
+        let inputs = try environment.expand(derivation.result, keepingValues: true, holding: Set(given.keys)).freeVariables
         var value: Double?
-        if derivation.result.freeVariables.allSatisfy({ known[$0] != nil }) {
+        if inputs.allSatisfy({ known[$0] != nil }) {
             // Asked for with `at`, a fault is the answer; otherwise the value is only a courtesy.
             value = assignments.isEmpty ? try? base.evaluate(derivation.result) : try base.evaluate(derivation.result)
         } else if !assignments.isEmpty {
-            let missing = derivation.result.freeVariables.first { known[$0] == nil } ?? ""
+            let missing = inputs.first { known[$0] == nil } ?? ""
             throw CalculusError(.name, "\(missing) has no value; give it too, as in at \(missing) = 1", symbol: missing)
         }
-        return DerivativeResult(
-            statement: .derivative(body, variable: variable, order: order), derivation: derivation,
-            assignments: assignments, value: value)
+        return DerivativeResult(statement: statement, derivation: derivation, assignments: assignments, value: value)
     }
 
     /// Evaluates an expression at the current bindings plus `assignments`. When every name has a
@@ -330,7 +460,10 @@ public final class Session {
                 // Some name is free: show the expression with the known values put in.
             }
         }
-        let expanded = try resolve(expression, in: environment, isInterrupted: isInterrupted)
+        // A derivative with respect to a defined name answers in that name (`dL/dz` is `2(z - 1)`):
+        // written out once more, the value reads every definition.
+        var expanded = try resolve(expression, in: environment, isInterrupted: isInterrupted)
+        if expanded.freeVariables.contains(where: environment.isDefinition) { expanded = try environment.expand(expanded) }
         let known = environment.values.merging(given) { $1 }
         let missing = expanded.freeVariables.filter { known[$0] == nil }
         if missing.isEmpty {

@@ -29,6 +29,8 @@ public enum StatementResult: Sendable, Equatable {
     case layers(LayersResult)
     /// `descend loss wrt w rate r for N steps`.
     case descent(DescentResult)
+    /// `chain L wrt w`: the names as a graph, each edge its local derivative, every path's product.
+    case chain(ChainResult)
 }
 
 /// A value table: one row per value of the running variable, one column per expression.
@@ -78,6 +80,35 @@ public struct DerivativeResult: Sendable, Equatable {
     public var assignments: [Assignment]
     /// The derivative's value at the `at` values, or at the session's values when every name has one.
     public var value: Double?
+    /// Through the learner's own names (`dy/dx` with `y = u²`, `u = 3x + 1`): the chain of local
+    /// derivatives whose steps are shown; nil when no named quantity stands between.
+    public var chain: ChainResult?
+
+    public init(
+        statement: Expression, derivation: Derivation, assignments: [Assignment], value: Double?, chain: ChainResult? = nil
+    ) {
+        self.statement = statement
+        self.derivation = derivation
+        self.assignments = assignments
+        self.value = value
+        self.chain = chain
+    }
+}
+
+/// `chain L wrt w`, and the steps of `dL/dw` through names: the chain with its numbers at the
+/// session's values (nil where some name has none).
+public struct ChainResult: Sendable, Equatable {
+    public var chain: NamedChain
+    /// Each name's value now, in the order of `chain.names`.
+    public var nameValues: [Double?]
+    /// The local derivative of each link at the current values, in the order of `chain.links`.
+    public var linkValues: [Double?]
+    /// Each listed path's product, in the order of `chain.paths`.
+    public var pathValues: [Double?]
+    /// The total derivative's value.
+    public var value: Double?
+    /// The answer written out in the inputs, when it was small enough to write (`6(3x + 1)`).
+    public var writtenOut: Expression?
 }
 
 public struct RewriteResult: Sendable, Equatable {

@@ -69,6 +69,13 @@ public enum DerivativeRenderer {
             let names = result.derivation.result.freeVariables
             if !names.isEmpty { lines.append("(= \(NumberFormatting.shortest(value)) at the current values of \(names.joined(separator: ", ")))") }
         }
+        if let chain = result.chain {
+            return (lines + ChainRenderer.stepLines(result, chain, indent: "  ")).joined(separator: "\n")
+        }
+        if let held = result.derivation.heldSubexpression {
+            let written = result.derivation.steps.first.map { ", so the expression is \(plain.print($0.expression))" } ?? ""
+            lines.append("  holding \(plain.print(held)) as the variable \(result.derivation.variable) = \(plain.print(held))\(written)")
+        }
         guard stepsFit(result) else { return (lines + [stepsOmittedNote(result)]).joined(separator: "\n") }
         let steps = result.derivation.steps
         let multipleOrders = result.derivation.order > 1
@@ -177,7 +184,14 @@ public enum DerivativeRenderer {
     public static func markdown(_ result: DerivativeResult) -> String {
         var lines: [String] = []
         var number = 0
-        if stepsFit(result) {
+        if let chain = result.chain {
+            lines = ChainRenderer.markdownLines(result, chain)
+        } else if stepsFit(result) {
+            if let held = result.derivation.heldSubexpression {
+                let u = LaTeXPrinter.name(result.derivation.variable)
+                lines.append("holding $\(latex.print(held))$ as the variable $\(u) = \(latex.print(held))$")
+                lines.append("")
+            }
             for step in result.derivation.steps {
                 number += 1
                 lines.append(contentsOf: markdownLines(step, number: "\(number).", indent: ""))
@@ -242,6 +256,16 @@ public enum DerivativeRenderer {
             "value": result.value.map(JSONValue.double) ?? .null,
             "steps": fits ? .array(result.derivation.steps.map(stepJSON)) : [],
         ]
+        if let chain = result.chain {
+            object["chain"] = ChainRenderer.json(chain)
+            object["steps"] = .array(chain.chain.links.prefix(ChainRenderer.shownLinks).map { link in
+                var step = link.derivation.steps.first.map(stepJSON)?.objectValue ?? [:]
+                step["quantity"] = .string(link.quantity)
+                step["input"] = .string(link.input)
+                return .object(step)
+            })
+        }
+        if let held = result.derivation.heldSubexpression { object["held"] = .string(ascii.print(held)) }
         // Only a derivation too large to show says so; the steps are then left out.
         if !fits { object["steps_omitted"] = true }
         return .object(object)

@@ -28,4 +28,5 @@ public enum MimeType {
     public static let derivative = "application/vnd.calculus.derivative+json"
     public static let gradient = "application/vnd.calculus.gradient+json"
     public static let plot = "application/vnd.calculus.plot+json"
+    public static let chain = "application/vnd.calculus.chain+json"
 }

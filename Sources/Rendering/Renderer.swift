@@ -25,6 +25,7 @@ public enum Renderer {
         case .plot(let plot): .display(PlotRenderer.render(plot))
         case .layers(let layers): .display(TrainingRenderer.render(layers))
         case .descent(let descent): .display(TrainingRenderer.render(descent))
+        case .chain(let chain): .display(ChainRenderer.render(chain))
         }
     }
 

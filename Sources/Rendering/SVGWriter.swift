@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds SVG text. Coordinates are written with at most two decimals by integer arithmetic (a
 /// 2,000-point curve is 4,000 numbers; general double printing would dominate the render time).
 struct SVGWriter {
@@ -63,6 +65,14 @@ struct SVGWriter {
     }
 
     func finished() -> String { text + "</svg>\n" }
+
+    /// A picture as an image by data URI, the one form JupyterLab and Notebook 7 show in a notebook
+    /// they did not run themselves (they strip inline `<svg>` from untrusted HTML and do not render
+    /// `image/svg+xml` there), with `alt` text that says what it shows.
+    static func image(_ svg: String, alt: String) -> String {
+        "<img src=\"data:image/svg+xml;base64,\(Data(svg.utf8).base64EncodedString())\" alt=\"\(escape(alt))\" "
+            + "style=\"max-width:100%;height:auto\">"
+    }
 
     static func number(_ value: Double) -> String {
         var result = ""

@@ -68,4 +68,19 @@ public struct Derivation: Hashable, Sendable {
     public var result: Expression
     /// For order n, the steps of each order in turn: differentiation, then simplification.
     public var steps: [DerivativeStep]
+    /// For a derivative with respect to a subexpression (`dz/d(w*x + b)`): the subexpression, which
+    /// the steps write as the placeholder `variable`; `result` has it written back in.
+    public var heldSubexpression: Expression?
+
+    public init(
+        expression: Expression, variable: String, order: Int, result: Expression, steps: [DerivativeStep],
+        heldSubexpression: Expression? = nil
+    ) {
+        self.expression = expression
+        self.variable = variable
+        self.order = order
+        self.result = result
+        self.steps = steps
+        self.heldSubexpression = heldSubexpression
+    }
 }

@@ -66,6 +66,8 @@ public struct Simplifier: Sendable {
             return .prime(name, order: order, arguments.map(simplify))
         case .derivative(let body, let variable, let order):
             return .derivative(simplify(body), variable: variable, order: order)
+        case .derivativeBySubexpression(let body, let held, let order):
+            return .derivativeBySubexpression(simplify(body), subexpression: simplify(held), order: order)
         }
     }
 

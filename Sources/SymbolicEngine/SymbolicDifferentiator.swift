@@ -59,6 +59,46 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         return Derivation(expression: expression, variable: variable, order: order, result: current, steps: steps)
     }
 
+    public func differentiate(_ expression: Expression, bySubexpression held: Expression, order: Int) throws(CalculusError) -> Expression {
+        try derivation(of: expression, bySubexpression: held, order: order).result
+    }
+
+    /// The derivative with respect to a subexpression (`dz/d(w*x + b)`, the texts' `dz/d(wx+b)`): every
+    /// place the expression has it, as written or the same once simplified (so `b + x·w` is found for
+    /// `w*x + b`), becomes a placeholder variable; the rest of the expression is held fixed. The steps
+    /// speak of the placeholder; the answer has the subexpression written back in.
+    public func derivation(of expression: Expression, bySubexpression held: Expression, order: Int) throws(CalculusError) -> Derivation {
+        if case .variable(let name) = held { return try derivation(of: expression, variable: name, order: order) }
+        guard !held.freeVariables.isEmpty else {
+            throw CalculusError(
+                .syntax, "\(ExpressionPrinter.unicode.print(held)) is a constant: differentiate with respect to a name or an expression with one")
+        }
+        let simplifier = Simplifier(isInterrupted: isInterrupted)
+        let target = simplifier.simplify(held)
+        let size = held.nodeCount
+        let used = Set(expression.freeVariables).union(held.freeVariables)
+        let placeholder = ["u", "v", "t", "s", "q", "ξ"].first { !used.contains($0) } ?? "ξ"
+        var found = false
+        let replaced = expression.transformed { node -> Expression? in
+            // Only a subtree of about the subexpression's size can simplify to it: simplifying every
+            // subtree of a large expression would cost its size squared.
+            guard node == held || (node.nodeCount(upTo: 4 * size + 8) <= 4 * size + 4 && simplifier.simplify(node) == target)
+            else { return nil }
+            found = true
+            return .variable(placeholder)
+        }
+        guard found else {
+            throw CalculusError(
+                .math, "\(ExpressionPrinter.unicode.print(held)) does not appear in \(ExpressionPrinter.unicode.print(expression)), "
+                    + "so it cannot be held as the variable")
+        }
+        var derivation = try derivation(of: replaced, variable: placeholder, order: order)
+        derivation.expression = expression
+        derivation.result = simplifier.simplify(derivation.result.substituting([placeholder: held]))
+        derivation.heldSubexpression = held
+        return derivation
+    }
+
     /// Layers of functions and powers on the deepest path (sums and products do not count).
     static func compositionDepth(of expression: Expression) -> Int {
         var deepest = 0
@@ -74,6 +114,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             case .builtin(_, let argument): pending.append((argument, layers + 1))
             case .call(_, let arguments), .prime(_, _, let arguments): pending.append(contentsOf: arguments.map { ($0, layers + 1) })
             case .derivative(let body, _, _): pending.append((body, layers + 1))
+            case .derivativeBySubexpression(let body, let held, _): pending.append((body, layers + 1)); pending.append((held, layers))
             }
         }
         return deepest
@@ -117,7 +158,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 // A derivative or a function call inside is written out first (one walk for both).
                 let needsWritingOut = expression.contains { node in
                     switch node {
-                    case .derivative, .prime, .call: true
+                    case .derivative, .derivativeBySubexpression, .prime, .call: true
                     default: false
                     }
                 }
@@ -158,7 +199,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 return try applyOuter(
                     expression, argument, rule: rule, outer: .builtin(function, .variable(placeholder)),
                     outerDerivative: function.derivative(at: .variable(placeholder)), placeholder: placeholder)
-            case .call, .prime, .derivative:
+            case .call, .prime, .derivative, .derivativeBySubexpression:
                 return try deriveSpecial(expression)
             case .number, .constant:
                 return (step(.constant, expression, .zero), .zero)
@@ -168,19 +209,15 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         /// A nested derivative is taken first; user functions must have been written out before.
         private mutating func deriveSpecial(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
             switch expression {
-            case .derivative(let body, let innerVariable, let order):
-                let inner = try SymbolicDifferentiator(isInterrupted: isInterrupted)
-                    .differentiate(body, variable: innerVariable, order: order)
-                return try derive(inner)
+            case .derivative, .derivativeBySubexpression:
+                return try derive(try writtenOut(expression)!)
             case .call(let name, _), .prime(let name, _, _):
                 throw CalculusError(.name, "unknown function \(name)", symbol: name)
             default:
                 // Contains a derivative or call somewhere inside: write those out, then differentiate.
                 let written = try expression.transformed { (node) throws(CalculusError) -> Expression? in
+                    if let derivative = try writtenOut(node) { return derivative }
                     switch node {
-                    case .derivative(let body, let innerVariable, let order):
-                        return try SymbolicDifferentiator(isInterrupted: isInterrupted)
-                            .differentiate(body, variable: innerVariable, order: order)
                     case .call(let name, _), .prime(let name, _, _):
                         throw CalculusError(.name, "unknown function \(name)", symbol: name)
                     default:
@@ -188,6 +225,19 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                     }
                 }
                 return try derive(written)
+            }
+        }
+
+        /// A derivative inside the expression, taken; nil for any other node.
+        private func writtenOut(_ node: Expression) throws(CalculusError) -> Expression? {
+            let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
+            switch node {
+            case .derivative(let body, let innerVariable, let order):
+                return try differentiator.differentiate(body, variable: innerVariable, order: order)
+            case .derivativeBySubexpression(let body, let held, let order):
+                return try differentiator.derivation(of: body, bySubexpression: held, order: order).result
+            default:
+                return nil
             }
         }
 

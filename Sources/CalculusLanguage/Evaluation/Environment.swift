@@ -190,31 +190,47 @@ public struct Environment: Sendable {
 
     /// The expression with every definition written out: defined names replaced by their expressions and
     /// user function calls by their bodies. Value-bound names stay as variables when `keepingValues`,
-    /// so that `d/dx` still treats `x` as the variable after `x = 2`.
-    public func expand(_ expression: Expression, keepingValues: Bool = true, limit: Int = 1_000_000) throws(CalculusError) -> Expression {
+    /// so that `d/dx` still treats `x` as the variable after `x = 2`. Names in `held` stay as they are:
+    /// a derivative with respect to a defined name holds that name (`dy/du` with `u = 3x + 1` is `2u`),
+    /// and so does every `d/du` met inside.
+    public func expand(
+        _ expression: Expression, keepingValues: Bool = true, holding held: Set<String> = [], limit: Int = 1_000_000
+    ) throws(CalculusError) -> Expression {
         var cache: [String: Expression] = [:]
-        return try expand(expression, keepingValues: keepingValues, cache: &cache, limit: limit)
+        return try expand(expression, keepingValues: keepingValues, holding: held, cache: &cache, limit: limit)
+    }
+
+    /// Whether `name` is bound to an expression with variables (not a value, not a function).
+    public func isDefinition(_ name: String) -> Bool {
+        guard let binding = bindings[name] else { return false }
+        return binding.value == nil
     }
 
     private func expand(
-        _ expression: Expression, keepingValues: Bool, cache: inout [String: Expression], limit: Int
+        _ expression: Expression, keepingValues: Bool, holding held: Set<String>, cache: inout [String: Expression], limit: Int
     ) throws(CalculusError) -> Expression {
         try expression.transformed { (node) throws(CalculusError) -> Expression? in
             switch node {
             case .variable(let name):
-                guard let binding = bindings[name] else { return node }
+                guard !held.contains(name), let binding = bindings[name] else { return node }
                 if let value = binding.value { return keepingValues ? node : .number(value) }
                 if let cached = cache[name] { return cached }
-                let expanded = try expand(binding.expression, keepingValues: keepingValues, cache: &cache, limit: limit)
+                let expanded = try expand(binding.expression, keepingValues: keepingValues, holding: held, cache: &cache, limit: limit)
                 cache[name] = expanded
                 return expanded
+            case .derivative(let body, let variable, let order) where isDefinition(variable) && !held.contains(variable):
+                var inner: [String: Expression] = [:]
+                let expandedBody = try expand(
+                    body, keepingValues: keepingValues, holding: held.union([variable]), cache: &inner, limit: limit)
+                return .derivative(expandedBody, variable: variable, order: order)
             case .call(let name, let arguments):
                 guard let function = functions[name] else { return nil }
                 var expandedArguments: [Expression] = []
                 for argument in arguments {
-                    expandedArguments.append(try expand(argument, keepingValues: keepingValues, cache: &cache, limit: limit))
+                    expandedArguments.append(
+                        try expand(argument, keepingValues: keepingValues, holding: held, cache: &cache, limit: limit))
                 }
-                let body = try expand(function.body, keepingValues: keepingValues, cache: &cache, limit: limit)
+                let body = try expand(function.body, keepingValues: keepingValues, holding: held, cache: &cache, limit: limit)
                 let substituted = body.substituting(Dictionary(uniqueKeysWithValues: zip(function.parameters, expandedArguments)))
                 if substituted.nodeCount > limit {
                     throw CalculusError(.limit, "expanding \(name) gives more than \(limit) terms")
@@ -263,7 +279,7 @@ extension Expression {
     public var containsDerivative: Bool {
         contains { node in
             switch node {
-            case .derivative, .prime: true
+            case .derivative, .derivativeBySubexpression, .prime: true
             default: false
             }
         }

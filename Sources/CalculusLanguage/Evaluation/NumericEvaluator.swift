@@ -4,6 +4,8 @@ import Foundation
 /// core can evaluate `d/dx E at x = 2` without depending on that engine.
 public protocol Differentiator: Sendable {
     func differentiate(_ expression: Expression, variable: String, order: Int) throws(CalculusError) -> Expression
+    /// The derivative with respect to a subexpression held as the variable (`dz/d(w*x + b)`).
+    func differentiate(_ expression: Expression, bySubexpression held: Expression, order: Int) throws(CalculusError) -> Expression
 }
 
 /// Evaluates expressions in doubles. A domain fault (`ln(-1)`, `1/0`, `acos(2)`, overflow) is a
@@ -95,8 +97,18 @@ public struct NumericEvaluator: Sendable {
             guard let differentiator else {
                 throw CalculusError(.name, "derivatives are not available in this evaluator")
             }
-            let expanded = try environment.expand(body.substituting(locals.mapValues(Expression.number).filter { $0.key != variable }))
+            let expanded = try environment.expand(
+                body.substituting(locals.mapValues(Expression.number).filter { $0.key != variable }), holding: [variable])
             let derivative = try differentiator.differentiate(expanded, variable: variable, order: order)
+            return try evaluate(derivative, locals: locals)
+        case .derivativeBySubexpression(let body, let held, let order):
+            guard let differentiator else {
+                throw CalculusError(.name, "derivatives are not available in this evaluator")
+            }
+            let numbers = locals.mapValues(Expression.number)
+            let derivative = try differentiator.differentiate(
+                try environment.expand(body.substituting(numbers)), bySubexpression: try environment.expand(held.substituting(numbers)),
+                order: order)
             return try evaluate(derivative, locals: locals)
         case .prime(let name, let order, let arguments):
             guard let differentiator, let function = environment.functions[name] else {

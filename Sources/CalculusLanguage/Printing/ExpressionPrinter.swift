@@ -48,16 +48,29 @@ public struct ExpressionPrinter: Sendable {
         case .prime(let name, let order, let arguments):
             let primes = String(repeating: "'", count: order)
             return ("\(name)\(primes)(\(arguments.map { render($0).text }.joined(separator: ", ")))", .atom)
+        case .derivative(.variable(let name), let variable, let order):
+            // Leibniz notation for a name, as the texts write it: `dy/dx`, `d²L/dw²`. The parser reads it
+            // as one factor, so it needs brackets only as a power's base: `(dy/dx)^2`.
+            return (leibniz(name, over: "d" + variable, order: order), .prefix)
         case .derivative(let body, let variable, let order):
             return ("\(derivativeOperator(variable: variable, order: order)) \(render(body).text)", .derivative)
+        case .derivativeBySubexpression(.variable(let name), let held, let order):
+            return (leibniz(name, over: "d(\(render(held).text))", order: order), .prefix)
+        case .derivativeBySubexpression(let body, let held, let order):
+            return ("\(leibniz("", over: "d(\(render(held).text))", order: order)) \(render(body).text)", .derivative)
         }
     }
 
     public func derivativeOperator(variable: String, order: Int) -> String {
-        if order == 1 { return "d/d\(variable)" }
+        leibniz("", over: "d" + variable, order: order)
+    }
+
+    /// `d/dx`, `dy/dx`, `d²y/dx²` (`d^2y/dx^2` in ASCII): `name` is empty for the operator.
+    private func leibniz(_ name: String, over denominator: String, order: Int) -> String {
+        if order == 1 { return "d\(name)/\(denominator)" }
         switch style {
-        case .unicode: return "d\(Self.superscript(order))/d\(variable)\(Self.superscript(order))"
-        case .ascii: return "d^\(order)/d\(variable)^\(order)"
+        case .unicode: return "d\(Self.superscript(order))\(name)/\(denominator)\(Self.superscript(order))"
+        case .ascii: return "d^\(order)\(name)/\(denominator)^\(order)"
         }
     }
 

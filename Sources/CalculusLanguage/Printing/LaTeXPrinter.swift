@@ -56,14 +56,24 @@ public struct LaTeXPrinter: Sendable {
         case .prime(let name, let order, let arguments):
             let primes = String(repeating: "'", count: order)
             return ("\(Self.name(name))\(primes)\\left(\(arguments.map { render($0).text }.joined(separator: ", "))\\right)", .atom)
+        case .derivative(.variable(let name), let variable, let order):
+            return (leibniz(Self.name(name), over: Self.name(variable), order: order), .atom)
         case .derivative(let body, let variable, let order):
             return ("\(derivativeOperator(variable: variable, order: order))\\left(\(render(body).text)\\right)", .derivative)
+        case .derivativeBySubexpression(.variable(let name), let held, let order):
+            return (leibniz(Self.name(name), over: "\\left(\(render(held).text)\\right)", order: order), .atom)
+        case .derivativeBySubexpression(let body, let held, let order):
+            return ("\(leibniz("", over: "\\left(\(render(held).text)\\right)", order: order))\\left(\(render(body).text)\\right)", .derivative)
         }
     }
 
+    /// `\frac{dy}{dx}`, `\frac{d^{2}y}{dx^{2}}`: `name` is empty for the operator.
+    private func leibniz(_ name: String, over variable: String, order: Int) -> String {
+        order == 1 ? "\\frac{d\(name)}{d\(variable)}" : "\\frac{d^{\(order)}\(name)}{d\(variable)^{\(order)}}"
+    }
+
     public func derivativeOperator(variable: String, order: Int) -> String {
-        let v = Self.name(variable)
-        return order == 1 ? "\\frac{d}{d\(v)}" : "\\frac{d^{\(order)}}{d\(v)^{\(order)}}"
+        leibniz("", over: Self.name(variable), order: order)
     }
 
     private func wrap(_ expression: Expression, below strength: Strength) -> String {

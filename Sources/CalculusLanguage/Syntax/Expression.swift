@@ -12,6 +12,9 @@ public indirect enum Expression: Hashable, Sendable {
     case call(String, [Expression])
     /// `d/dx E`, `∂/∂w E`, `d²/dx² E`, `diff(E, x)`.
     case derivative(Expression, variable: String, order: Int)
+    /// `dz/d(w*x + b)`, `d/d(w*x + b) z`: the derivative with respect to a subexpression, held as the
+    /// variable wherever it appears in the body (once the body's definitions are written out).
+    case derivativeBySubexpression(Expression, subexpression: Expression, order: Int)
     /// `f'(x)`, `f''(g(x))`: the derivative of a user function, applied to arguments.
     case prime(String, order: Int, [Expression])
 
@@ -107,6 +110,7 @@ extension Expression {
                 case .builtin(_, let argument): stack.append(argument)
                 case .call(_, let arguments), .prime(_, _, let arguments): stack.append(contentsOf: arguments)
                 case .derivative(let body, _, _): stack.append(body)
+                case .derivativeBySubexpression(let body, let held, _): stack.append(held); stack.append(body)
                 }
             }
             return
@@ -122,6 +126,9 @@ extension Expression {
         case .call(_, let arguments), .prime(_, _, let arguments):
             for argument in arguments { argument.addNodes(to: &count, limit: limit, depth: depth + 1) }
         case .derivative(let body, _, _): body.addNodes(to: &count, limit: limit, depth: depth + 1)
+        case .derivativeBySubexpression(let body, let held, _):
+            body.addNodes(to: &count, limit: limit, depth: depth + 1)
+            held.addNodes(to: &count, limit: limit, depth: depth + 1)
         }
     }
 
@@ -148,6 +155,8 @@ extension Expression {
         case .call(_, let arguments), .prime(_, _, let arguments):
             return arguments.contains { $0.containsNode(where: predicate, depth: depth + 1) }
         case .derivative(let body, _, _): return body.containsNode(where: predicate, depth: depth + 1)
+        case .derivativeBySubexpression(let body, let held, _):
+            return body.containsNode(where: predicate, depth: depth + 1) || held.containsNode(where: predicate, depth: depth + 1)
         }
     }
 
@@ -185,6 +194,8 @@ extension Expression {
         case (.derivative(_, let v, let m), .derivative(_, let w, let n)):
             if v != w { return v < w }
             return m != n ? m < n : nil
+        case (.derivativeBySubexpression(_, _, let m), .derivativeBySubexpression(_, _, let n)):
+            return m != n ? m < n : nil
         default: return nil
         }
     }
@@ -198,7 +209,8 @@ extension Expression {
         case (.negate(let x), .negate(let y)), (.builtin(_, let x), .builtin(_, let y)),
             (.derivative(let x, _, _), .derivative(let y, _, _)):
             return firstDifference(x, y, depth: depth + 1)
-        case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)):
+        case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)),
+            (.derivativeBySubexpression(let x1, let x2, _), .derivativeBySubexpression(let y1, let y2, _)):
             return firstDifference(x1, y1, depth: depth + 1) ?? firstDifference(x2, y2, depth: depth + 1)
         case (.call(_, let xs), .call(_, let ys)), (.prime(_, _, let xs), .prime(_, _, let ys)):
             for (x, y) in zip(xs, ys) {
@@ -217,7 +229,8 @@ extension Expression {
             case (.negate(let x), .negate(let y)), (.builtin(_, let x), .builtin(_, let y)),
                 (.derivative(let x, _, _), .derivative(let y, _, _)):
                 pairs.append((x, y))
-            case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)):
+            case (.binary(_, let x1, let x2), .binary(_, let y1, let y2)),
+                (.derivativeBySubexpression(let x1, let x2, _), .derivativeBySubexpression(let y1, let y2, _)):
                 pairs.append((x2, y2)); pairs.append((x1, y1))
             case (.call(_, let xs), .call(_, let ys)), (.prime(_, _, let xs), .prime(_, _, let ys)):
                 for (x, y) in zip(xs, ys).reversed() { pairs.append((x, y)) }
@@ -238,6 +251,7 @@ extension Expression {
         case .call: 6
         case .prime: 7
         case .derivative: 8
+        case .derivativeBySubexpression: 9
         }
     }
 
@@ -262,6 +276,7 @@ extension Expression {
             case .builtin(_, let argument): stack.append(argument)
             case .call(_, let arguments), .prime(_, _, let arguments): stack.append(contentsOf: arguments.reversed())
             case .derivative(let body, _, _): stack.append(body)
+            case .derivativeBySubexpression(let body, let held, _): stack.append(held); stack.append(body)
             }
         }
     }
@@ -302,6 +317,8 @@ extension Expression {
                 return try rewrite(node)
             }
             return .derivative(inner, variable: variable, order: order)
+        case .derivativeBySubexpression(let body, let held, let order):
+            return .derivativeBySubexpression(try body.transformed(rewrite), subexpression: try held.transformed(rewrite), order: order)
         }
     }
 }

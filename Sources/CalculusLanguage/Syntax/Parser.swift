@@ -126,15 +126,23 @@ public struct Parser {
         case "check":
             let checked = try expression()
             guard case .derivative = checked else {
-                throw CalculusError.syntax("check takes a derivative: check d/dx E at x = a, or check d/dx E = A", at: tokens[index - 1].range)
+                throw CalculusError.syntax(
+                    "check takes a derivative: check d/dx E at x = a, check dL/dz, or check d/dx E = A", at: tokens[index - 1].range)
             }
             if consume(.equals) { return .checkAnswer(checked, answer: try expression()) }
-            guard isKeyword("at") || isKeyword("where") else { throw expected("'at x = …' or '= your answer'") }
+            switch current.kind {
+            case .newline, .semicolon, .end: return .checkHere(checked)
+            default: break
+            }
+            guard isKeyword("at") || isKeyword("where") else { throw expected("'at x = …', '= your answer' or the end of the line") }
             advance()
             return .checkAt(checked, at: try assignments())
         case "table":
             let tableStart = index
-            if let (variable, order) = try derivativeOperatorAhead() {
+            if let (derivativeVariable, order) = try derivativeOperatorAhead() {
+                guard case .name(let variable) = derivativeVariable else {
+                    throw CalculusError.syntax("a chain-rule table differentiates by a name, as in table d/dx [sin(x^2)]", at: tokens[tableStart].range)
+                }
                 guard case .leftBracket = current.kind else {
                     // `table d/dx x^3 for x in …`: a value table whose column is a derivative.
                     index = tableStart
@@ -159,6 +167,11 @@ public struct Parser {
             }
             advance()
             return .layers(count: count, body, at: try assignments())
+        case "chain":
+            let output = try expression()
+            guard isKeyword("wrt") else { throw expected("'wrt' and the variable, as in chain L wrt w") }
+            advance()
+            return .chain(output, withRespectTo: try name())
         case "descend":
             let loss = try expression()
             guard isKeyword("wrt") else { throw expected("'wrt' and the names to train, as in descend loss wrt w, b rate 0.1 for 50 steps") }
@@ -384,9 +397,10 @@ public struct Parser {
             advance()
             return try prefixOperand()
         default:
+            if let leibniz = try leibnizAhead() { return leibniz }
             if let (variable, order) = try derivativeOperatorAhead() {
                 let body = try withBound([]) { (parser: inout Parser) throws(CalculusError) in try parser.expression() }
-                return .derivative(body, variable: variable, order: order)
+                return Self.derivative(of: body, by: variable, order: order)
             }
             return try power()
         }
@@ -514,25 +528,200 @@ public struct Parser {
         return arguments
     }
 
-    /// Reads `d/dx`, `∂/∂w`, `d²/dx²`, `d^2/dx^2` at the cursor (consuming it) and returns the variable
-    /// and order; returns nil, consuming nothing, when the tokens are something else.
-    private mutating func derivativeOperatorAhead() throws(CalculusError) -> (String, Int)? {
-        let start = index
-        func order(at position: inout Int) -> Int? {
-            switch tokens[position].kind {
-            case .superscript(let n):
-                position += 1
-                return n
-            case .power:
-                if position + 1 < tokens.count, case .number(let n) = tokens[position + 1].kind, n == n.rounded(), n >= 1, n <= 1000 {
-                    position += 2
-                    return Int(n)
-                }
-                return nil
-            default:
-                return 1
-            }
+    /// What a derivative is taken with respect to: a name (`d/dx`) or a subexpression (`d/d(w*x + b)`).
+    private enum DerivativeVariable {
+        case name(String)
+        case subexpression(Expression)
+    }
+
+    private static func derivative(of body: Expression, by variable: DerivativeVariable, order: Int) -> Expression {
+        switch variable {
+        case .name(let name): .derivative(body, variable: name, order: order)
+        case .subexpression(let held): .derivativeBySubexpression(body, subexpression: held, order: order)
         }
+    }
+
+    /// An order mark at `position`: a superscript (`d²`) or `^n` (`d^2`), consumed. Nil when there is
+    /// none; `.some(nil)` for `^` not followed by a whole number from 1 to 1000.
+    private func orderMark(at position: inout Int) -> Int?? {
+        switch tokens[position].kind {
+        case .superscript(let n):
+            position += 1
+            return .some(n)
+        case .power:
+            if position + 1 < tokens.count, case .number(let n) = tokens[position + 1].kind, n == n.rounded(), n >= 1, n <= 1000 {
+                position += 2
+                return .some(Int(n))
+            }
+            return .some(nil)
+        default:
+            return nil
+        }
+    }
+
+    /// The position just after the `)` that closes the `(` at `open`, or nil when the line ends first.
+    private func positionAfterClosingBracket(from open: Int) -> Int? {
+        var depth = 0
+        var scan = open
+        while scan < tokens.count {
+            switch tokens[scan].kind {
+            case .leftParen: depth += 1
+            case .rightParen:
+                depth -= 1
+                if depth == 0 { return scan + 1 }
+            case .end, .newline, .semicolon: return nil
+            default: break
+            }
+            scan += 1
+        }
+        return nil
+    }
+
+    /// Parses the bracketed subexpression that starts at `open` (`(w*x + b)`), leaving the cursor after it.
+    private mutating func bracketedSubexpression(at open: Int) throws(CalculusError) -> Expression {
+        index = open
+        return try primary()
+    }
+
+    /// The bottom of a derivative, `dx`, `∂x` or `d(w*x + b)`, with its order mark: scanned from
+    /// `position` without consuming; the subexpression's end is where its `)` closes.
+    private func derivativeBottom(at position: Int, partial: Bool) -> (variable: DerivativeBottom, end: Int)? {
+        var cursor = position
+        let bottom: DerivativeBottom
+        switch (tokens[cursor].kind, partial) {
+        case (.identifier(let word), false) where word.hasPrefix("d") && word.count > 1:
+            guard !boundNames.contains(word) else { return nil }
+            bottom = .name(String(word.dropFirst()), at: cursor)
+            cursor += 1
+        case (.identifier("d"), false), (.partial, true):
+            if partial, case .identifier(let name) = tokens[cursor + 1].kind {
+                bottom = .name(name, at: cursor + 1)
+                cursor += 2
+            } else if case .leftParen = tokens[cursor + 1].kind, let after = positionAfterClosingBracket(from: cursor + 1) {
+                bottom = .subexpression(open: cursor + 1)
+                cursor = after
+            } else {
+                return nil
+            }
+        default:
+            return nil
+        }
+        return (bottom, cursor)
+    }
+
+    private enum DerivativeBottom {
+        case name(String, at: Int)
+        case subexpression(open: Int)
+    }
+
+    /// Leibniz notation at the cursor, as the texts write it: `dy/dx`, `dL/dw`, `∂L/∂z`, `d²y/dx²`,
+    /// `dz/d(w*x + b)`, `d(w*x + b)/dw`. A whole factor: `dL/dz · dz/dw` multiplies two derivatives.
+    /// A name the user bound (`dy = 0.5`) keeps its meaning, so `dy/dx` then divides; nil, consuming
+    /// nothing, when the tokens are not such a form.
+    private mutating func leibnizAhead() throws(CalculusError) -> Expression? {
+        let start = index
+        var cursor = index
+        let partial: Bool
+        var top: DerivativeBottom
+        var topOrder = 1
+        switch tokens[cursor].kind {
+        case .identifier(let word) where word.hasPrefix("d") && word.count > 1:
+            guard !boundNames.contains(word) else { return nil }
+            partial = false
+            top = .name(String(word.dropFirst()), at: cursor)
+            cursor += 1
+        case .identifier("d"), .partial:
+            partial = tokens[cursor].kind == .partial
+            cursor += 1
+            let mark = orderMark(at: &cursor)
+            if case .some(nil) = mark { return nil }
+            topOrder = (mark ?? 1) ?? 1
+            if case .identifier(let name) = tokens[cursor].kind, partial || mark != nil {
+                // `d y/dx` without an order is two names side by side; `d²y/dx²` and `∂L/∂z` are not.
+                top = .name(name, at: cursor)
+                cursor += 1
+            } else if case .leftParen = tokens[cursor].kind, partial || !boundNames.contains("d"),
+                let after = positionAfterClosingBracket(from: cursor)
+            {
+                top = .subexpression(open: cursor)
+                cursor = after
+            } else {
+                return nil
+            }
+        default:
+            return nil
+        }
+        guard case .divide = tokens[cursor].kind, let (bottom, afterBottom) = derivativeBottom(at: cursor + 1, partial: partial) else {
+            return nil
+        }
+        cursor = afterBottom
+        let mark = orderMark(at: &cursor)
+        let bottomOrder = (mark ?? 1) ?? 0
+        let range = tokens[start].range.union(tokens[cursor - 1].range)
+        guard topOrder == bottomOrder else {
+            throw CalculusError.syntax(
+                "the derivative's orders differ (\(topOrder) above, \(bottomOrder) below): write d²y/dx² for the second derivative, "
+                    + "or (dy/dx)^2 for its square", at: range)
+        }
+        guard topOrder <= 1000 else { throw CalculusError(.limit, "derivatives of order above 1000 are not taken", at: range) }
+
+        // The variable, then the body: parsing a bracketed part moves the cursor, so go in order.
+        var variable: DerivativeVariable
+        var body: Expression
+        switch top {
+        case .name(let name, let position):
+            body = try leibnizBody(name, at: position, over: bottom)
+        case .subexpression(let open):
+            body = try bracketedSubexpression(at: open)
+        }
+        switch bottom {
+        case .name(let name, let position):
+            if Builtin.named(name) != nil || Keywords.expression.contains(name) {
+                throw CalculusError.syntax("\(name) cannot be a variable", at: tokens[position].range)
+            }
+            variable = .name(name)
+        case .subexpression(let open):
+            variable = try subexpressionVariable(at: open)
+        }
+        index = cursor
+        return Self.derivative(of: body, by: variable, order: topOrder)
+    }
+
+    /// The quantity on top of `dy/dx`: a name the session knows (or the variable itself, `dx/dx`).
+    private func leibnizBody(_ name: String, at position: Int, over bottom: DerivativeBottom) throws(CalculusError) -> Expression {
+        let range = tokens[position].range
+        if Builtin.named(name) != nil {
+            throw CalculusError.syntax("\(name) is a built-in function: write d/dx \(name)(x) for its derivative", at: range)
+        }
+        if boundNames.contains(name) { return .variable(name) }
+        if case .name(name, _) = bottom { return .variable(name) }
+        if name == "e" { return .constant(.e) }
+        if name == "π" || name == "pi" { return .constant(.pi) }
+        var over = "x"
+        if case .name(let variable, _) = bottom { over = variable }
+        throw CalculusError(
+            .name,
+            "\(name) is not defined, so d\(name)/d\(over) has nothing to differentiate: define it first (\(name) = …), "
+                + "or write d/d\(over) before an expression", at: range)
+    }
+
+    /// The `(w*x + b)` of `d/d(w*x + b)`: a name stands for itself; a constant is refused.
+    private mutating func subexpressionVariable(at open: Int) throws(CalculusError) -> DerivativeVariable {
+        let held = try bracketedSubexpression(at: open)
+        if case .variable(let name) = held { return .name(name) }
+        guard !held.freeVariables.isEmpty else {
+            throw CalculusError.syntax(
+                "\(ExpressionPrinter.unicode.print(held)) is a constant: differentiate with respect to a name, as in d/dx, "
+                    + "or an expression with a name in it, as in dz/d(w*x + b)",
+                at: tokens[open].range.union(tokens[max(open, index - 1)].range))
+        }
+        return .subexpression(held)
+    }
+
+    /// Reads `d/dx`, `∂/∂w`, `d²/dx²`, `d^2/dx^2`, `d/d(w*x + b)` at the cursor (consuming it) and
+    /// returns the variable and order; returns nil, consuming nothing, when the tokens are something else.
+    private mutating func derivativeOperatorAhead() throws(CalculusError) -> (DerivativeVariable, Int)? {
+        let start = index
         var cursor = index
         let isPartial: Bool
         switch tokens[cursor].kind {
@@ -541,32 +730,47 @@ public struct Parser {
         default: return nil
         }
         cursor += 1
-        guard let topOrder = order(at: &cursor), case .divide = tokens[cursor].kind else { return nil }
+        let topMark = orderMark(at: &cursor)
+        guard let topOrder = (topMark ?? 1), case .divide = tokens[cursor].kind else { return nil }
         cursor += 1
-        var variable: String
+        var bottom: DerivativeBottom
         if isPartial {
             guard case .partial = tokens[cursor].kind, case .identifier(let name) = tokens[cursor + 1].kind else { return nil }
-            variable = name
+            bottom = .name(name, at: cursor + 1)
             cursor += 2
-        } else {
-            guard case .identifier(let name) = tokens[cursor].kind, name.hasPrefix("d"), name.count > 1 else { return nil }
-            variable = String(name.dropFirst())
+        } else if case .identifier(let name) = tokens[cursor].kind, name.hasPrefix("d"), name.count > 1 {
+            bottom = .name(String(name.dropFirst()), at: cursor)
             cursor += 1
+        } else if case .identifier("d") = tokens[cursor].kind, case .leftParen = tokens[cursor + 1].kind,
+            let after = positionAfterClosingBracket(from: cursor + 1)
+        {
+            bottom = .subexpression(open: cursor + 1)
+            cursor = after
+        } else {
+            return nil
         }
-        guard let bottomOrder = order(at: &cursor) else { return nil }
+        let bottomMark = orderMark(at: &cursor)
+        guard let bottomOrder = (bottomMark ?? 1) else { return nil }
         guard topOrder == bottomOrder, topOrder >= 1 else {
             throw CalculusError.syntax(
-                "the derivative's orders differ: d\(topOrder == 1 ? "" : "^\(topOrder)")/d\(variable)^\(bottomOrder)",
+                "the derivative's orders differ: d\(topOrder == 1 ? "" : "^\(topOrder)")/d…^\(bottomOrder)",
                 at: tokens[start].range.union(tokens[cursor - 1].range))
         }
         guard topOrder <= 1000 else {
             throw CalculusError(.limit, "derivatives of order above 1000 are not taken", at: tokens[start].range)
         }
-        if Builtin.named(variable) != nil || Keywords.expression.contains(variable) {
-            throw CalculusError.syntax("\(variable) cannot be a variable", at: tokens[cursor - 1].range)
+        switch bottom {
+        case .name(let variable, let position):
+            if Builtin.named(variable) != nil || Keywords.expression.contains(variable) {
+                throw CalculusError.syntax("\(variable) cannot be a variable", at: tokens[position].range)
+            }
+            index = cursor
+            return (.name(variable), topOrder)
+        case .subexpression(let open):
+            let variable = try subexpressionVariable(at: open)
+            index = cursor
+            return (variable, topOrder)
         }
-        index = cursor
-        return (variable, topOrder)
     }
 
     // MARK: Tokens

@@ -35,6 +35,10 @@ public struct Statement: Hashable, Sendable {
         case layers(count: Int, Expression, at: [Assignment])
         /// `descend loss wrt w, b rate 0.1 for 50 steps`: gradient descent on value-bound names.
         case descend(Expression, withRespectTo: [String], rate: Expression, steps: Int)
+        /// `chain L wrt w`: the chain rule through the user's named quantities, as a picture.
+        case chain(Expression, withRespectTo: String)
+        /// `check dL/dz`: symbolic, autograd and finite difference at the session's current values.
+        case checkHere(Expression)
     }
 }
 
@@ -73,7 +77,7 @@ public struct RangeSpecification: Hashable, Sendable {
 public enum Keywords {
     public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt"]
     public static let statement: [String] = [
-        "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot", "layers", "descend",
+        "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot", "layers", "descend", "chain",
     ]
     /// Names with a fixed meaning that also may not be rebound (besides the built-ins).
     public static let reservedNames: Set<String> = ["diff"]
