@@ -279,6 +279,7 @@ public final class Session {
         return try expanded.transformed { (node) throws(CalculusError) -> Expression? in
             switch node {
             case .derivative(let body, let variable, let order):
+                try checkDefined(body, variable: variable, in: environment)
                 let inner = try resolve(body, in: environment, holding: held.union([variable]), isInterrupted: isInterrupted)
                 return try differentiator.differentiate(inner, variable: variable, order: order)
             case .derivativeBySubexpression(let body, let subexpression, let order):
@@ -310,6 +311,7 @@ public final class Session {
         of body: Expression, variable: String, order: Int, at assignments: [Assignment], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> DerivativeResult {
+        try checkDefined(body, variable: variable, in: environment)
         let statement = Expression.derivative(body, variable: variable, order: order)
         if order == 1, case .variable(let output) = body,
             let chain = try namedChain(of: output, variable: variable, in: environment, isInterrupted: isInterrupted)
@@ -335,6 +337,15 @@ public final class Session {
         let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
             .derivation(of: resolved, variable: variable, order: order)
         return try valued(derivation, statement: statement, at: assignments, in: environment, isInterrupted: isInterrupted)
+    }
+
+    /// `dq/dx` of a name nobody defined is a slip (a typo, or a definition not run yet), not the 0 of
+    /// a constant: say so.
+    private func checkDefined(_ body: Expression, variable: String, in environment: Environment) throws(CalculusError) {
+        guard case .variable(let name) = body, name != variable, environment.bindings[name] == nil else { return }
+        throw CalculusError(
+            .name, "\(name) is not defined, so d\(name)/d\(variable) has nothing to differentiate: define it first (\(name) = …)"
+                + "\(environment.suggestion(for: name)), or write d/d\(variable) before an expression", symbol: name)
     }
 
     /// A chain through names is written out in its inputs when it has at most this many names and

@@ -687,22 +687,17 @@ public struct Parser {
         return Self.derivative(of: body, by: variable, order: topOrder)
     }
 
-    /// The quantity on top of `dy/dx`: a name the session knows (or the variable itself, `dx/dx`).
+    /// The quantity on top of `dy/dx`: a name (whether it is defined is the session's to say, when
+    /// the derivative is taken), or `e` and `π` when the user has not bound them.
     private func leibnizBody(_ name: String, at position: Int, over bottom: DerivativeBottom) throws(CalculusError) -> Expression {
-        let range = tokens[position].range
         if Builtin.named(name) != nil {
-            throw CalculusError.syntax("\(name) is a built-in function: write d/dx \(name)(x) for its derivative", at: range)
+            throw CalculusError.syntax("\(name) is a built-in function: write d/dx \(name)(x) for its derivative", at: tokens[position].range)
         }
-        if boundNames.contains(name) { return .variable(name) }
-        if case .name(name, _) = bottom { return .variable(name) }
-        if name == "e" { return .constant(.e) }
-        if name == "π" || name == "pi" { return .constant(.pi) }
-        var over = "x"
-        if case .name(let variable, _) = bottom { over = variable }
-        throw CalculusError(
-            .name,
-            "\(name) is not defined, so d\(name)/d\(over) has nothing to differentiate: define it first (\(name) = …), "
-                + "or write d/d\(over) before an expression", at: range)
+        if !boundNames.contains(name) {
+            if name == "e" { return .constant(.e) }
+            if name == "π" || name == "pi" { return .constant(.pi) }
+        }
+        return .variable(name)
     }
 
     /// The `(w*x + b)` of `d/d(w*x + b)`: a name stands for itself; a constant is refused.
