@@ -244,7 +244,8 @@ enum ChainRenderer {
                     "local": .string(ascii.print(link.local)), "value": result.linkValues[index].map(JSONValue.double) ?? .null,
                 ]
             }),
-            "paths": .array(chain.paths.enumerated().map { index, path in
+            // As many paths as the text shows: a thousand-link chain's paths run to megabytes.
+            "paths": .array(chain.paths.prefix(shownPaths).enumerated().map { index, path in
                 [
                     "names": .array(path.names.map(JSONValue.string)),
                     "product": .string(ascii.print(chain.product(of: path))),
@@ -252,6 +253,7 @@ enum ChainRenderer {
                 ]
             }),
             "path_count": .double(chain.pathCount),
+            "paths_omitted": .double(chain.pathCount - Double(min(shownPaths, chain.paths.count))),
             "total": .string(ascii.print(chain.total)),
             "value": result.value.map(JSONValue.double) ?? .null,
         ]
