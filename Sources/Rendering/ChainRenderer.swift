@@ -200,7 +200,7 @@ enum ChainRenderer {
         for index in Array(head) + Array(tail) {
             if index == tail.first, left > 0 { lines.append("  … \(left) more") }
             let link = chain.links[index]
-            lines.append("  \(symbol(link)) = \(plain.print(link.local))\(valueNote(result.linkValues[index]))")
+            lines.append("  \(symbol(link)) = \(plain.print(link.local))\(link.local.numberValue == nil ? valueNote(result.linkValues[index]) : "")")
         }
         lines.append("paths (\(count(chain.pathCount))):")
         for (index, path) in chain.paths.prefix(shownPaths).enumerated() {
@@ -292,7 +292,7 @@ enum ChainRenderer {
         }
         let columns = (column.values.max() ?? 0) + 1
         var rows: [[String]] = Array(repeating: [], count: columns)
-        for name in shown.reversed() { rows[column[name]!].append(name) }
+        for name in shown { rows[column[name]!].append(name) }
         let tallest = rows.map(\.count).max() ?? 1
         let width = margin * 2 + Double(columns) * nodeWidth + Double(columns - 1) * columnGap
         let height = margin * 2 + 28 + Double(tallest) * nodeHeight + Double(tallest - 1) * rowGap + 12
@@ -323,7 +323,7 @@ enum ChainRenderer {
             guard from != summary, to != summary else { continue }
             let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2)
             svg.label(SVGWriter.shortened("\(symbol(link)) = \(plain.print(link.local))", to: 24), x: mx, y: my - 6, size: 10.5, anchor: .middle, fill: "#8a5a00")
-            if let value = result.linkValues[linkIndex] {
+            if let value = result.linkValues[linkIndex], link.local.numberValue == nil {
                 svg.label("= \(GraphRenderer.compact(value))", x: mx, y: my + 8, size: 10.5, anchor: .middle, fill: "#8a5a00")
             }
         }
