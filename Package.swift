@@ -73,7 +73,7 @@ let package = Package(
         // Speed figures for benchmarks/run.sh (not a test: speed goals are measured, not asserted).
         .executableTarget(
             name: "calculus-bench",
-            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "Threads"],
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "JSON", "Threads"],
             path: "benchmarks/swift"
         ),
         .testTarget(

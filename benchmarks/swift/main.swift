@@ -5,6 +5,7 @@ import CalculusLanguage
 import CalculusSession
 import Rendering
 import SymbolicEngine
+import JSON
 import Threads
 
 #if canImport(Glibc)
@@ -186,6 +187,22 @@ func benchmarkRendering() throws {
     report(["benchmark": "\"render\"", "name": "\"plot, sampling and rendering\"", "seconds": "\(sampling)", "goal_seconds": "0.05"])
 }
 
+/// `dL/dw` through a chain of `links` named links (`a1 = sin(w*x)`, `a2 = a1*w + 1`, …, `L = a<links>`),
+/// from the cell to its full mime bundle, steps included: the row benchmarks/chain_bench.py puts
+/// beside SymPy substituting the definitions and differentiating.
+func benchmarkChain(links: Int) throws {
+    let session = Session()
+    let definitions = ["x = 0.5", "w = 0.9", "a1 = sin(w*x)"] + (2...links).map { "a\($0) = a\($0 - 1)*w + 1" } + ["L = a\(links)"]
+    _ = try session.run(definitions.joined(separator: "\n"))
+    var bytes = 0
+    let seconds = try measure(seconds: 1) {
+        let results = try session.run("dL/dw")
+        guard case .display(let output) = Renderer.render(results[0]) else { return }
+        bytes = output.data.values.reduce(0) { $0 + ($1.stringValue?.utf8.count ?? $1.serialized().count) }
+    }
+    report(["benchmark": "\"chain\"", "links": "\(links)", "seconds": "\(seconds)", "bundle_bytes": "\(bytes)"])
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 // As the kernel and `run` do: freed memory stays mapped until the process is idle.
@@ -197,6 +214,7 @@ try OSThread.runWithLargeStack { () throws -> Void in
     if which == "repeat" { try repeatSymbolic(arguments.dropFirst().first ?? "", times: Int(arguments.dropFirst(2).first ?? "") ?? 1000) }
     if which == "mlp" { let (environment, loss) = try mlpEnvironment(); for _ in 0..<3000 { _ = try GraphBuilder(environment: environment).build(loss) } }
     if which == "render" || which == "all" { try benchmarkRendering() }
+    if which == "chain" { try benchmarkChain(links: Int(arguments.dropFirst().first ?? "1000") ?? 1000) }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
         let expression = try Parser.parseExpression(String(repeating: "sin(", count: depth) + "x" + String(repeating: ")", count: depth))
