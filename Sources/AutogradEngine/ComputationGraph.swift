@@ -201,7 +201,15 @@ public struct ComputationGraph: Sendable, Equatable {
         backward()
     }
 
+    /// Names of definitions that are another name's node (`a = x`, `u = y`): the node keeps its first
+    /// name, and these find it too. Empty unless a definition is such an alias, so a build pays nothing.
+    private(set) var aliases: [String: Int] = [:]
+
     mutating func relabel(_ id: Int, as label: String) {
+        if records[id].label >= 0 {
+            aliases[label] = id
+            return
+        }
         records[id].label = Int32(labels.count)
         labels.append(label)
     }
@@ -225,6 +233,7 @@ public struct ComputationGraph: Sendable, Equatable {
 
     /// The gradient of the output with respect to the node named `name` (0 when the output does not use it).
     public func gradient(of name: String) -> Double {
-        records.last { $0.label >= 0 && labels[Int($0.label)] == name }?.gradient ?? 0
+        if let alias = aliases[name] { return records[alias].gradient }
+        return records.last { $0.label >= 0 && labels[Int($0.label)] == name }?.gradient ?? 0
     }
 }

@@ -202,3 +202,13 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct AliasDefinitionTests {
+    /// `a = x; b = a; c = b`: each name is the same node; its gradient was lost when a later name
+    /// took the node's label.
+    @Test func aNameThatIsAnotherNamesNodeKeepsItsGradient() throws {
+        let notebook = Notebook()
+        #expect(try notebook.run("x = 1; a = x; b = a; c = 3b; grad c wrt a").first?.hasPrefix("grad c wrt a = 3") == true)
+        #expect(try notebook.run("grad c wrt x").first?.hasPrefix("grad c wrt x = 3") == true)
+    }
+}
