@@ -16,9 +16,12 @@ public struct ComputationGraph: Sendable, Equatable {
         static let multiply = Operation(code: 5)
         static let divide = Operation(code: 6)
         static let power = Operation(code: 7)
-        private static let firstBuiltin: UInt8 = 8
+        /// A definition that names another name's node (`a = x`): its own node, so that each name
+        /// has its own gradient (the gradient at `a` holds `x`'s other uses fixed).
+        static let identity = Operation(code: 8)
+        private static let firstBuiltin: UInt8 = 9
         private static let builtins = Builtin.allCases
-        private static let fixedNames = ["const", "value", "neg", "+", "-", "*", "/", "^"]
+        private static let fixedNames = ["const", "value", "neg", "+", "-", "*", "/", "^", "id"]
 
         static func builtin(_ function: Builtin) -> Operation {
             Operation(code: firstBuiltin + UInt8(builtins.firstIndex(of: function)!))
@@ -39,7 +42,7 @@ public struct ComputationGraph: Sendable, Equatable {
             function?.names[0] ?? Self.fixedNames[Int(code)]
         }
 
-        var arity: Int { code <= 1 ? 0 : (code == 2 || code >= Self.firstBuiltin ? 1 : 2) }
+        var arity: Int { code <= 1 ? 0 : (code == 2 || code == 8 || code >= Self.firstBuiltin ? 1 : 2) }
 
         /// The built-in this operation applies, if it is one.
         var function: Builtin? { code < Self.firstBuiltin ? nil : Self.builtins[Int(code - Self.firstBuiltin)] }
@@ -148,6 +151,7 @@ public struct ComputationGraph: Sendable, Equatable {
     ) throws(CalculusError) -> (value: Double, locals: (Double, Double)) {
         switch operation {
         case .negate: return (-x, (-1, 0))
+        case .identity: return (x, (1, 0))
         case .add: return (try NumericEvaluator.apply(.add, x, y), (1, 1))
         case .subtract: return (try NumericEvaluator.apply(.subtract, x, y), (1, -1))
         case .multiply: return (try NumericEvaluator.apply(.multiply, x, y), (y, x))
@@ -201,15 +205,10 @@ public struct ComputationGraph: Sendable, Equatable {
         backward()
     }
 
-    /// Names of definitions that are another name's node (`a = x`, `u = y`): the node keeps its first
-    /// name, and these find it too. Empty unless a definition is such an alias, so a build pays nothing.
-    private(set) var aliases: [String: Int] = [:]
+    /// Whether the node already carries a name (a leaf's, or another definition's).
+    func isNamed(_ id: Int) -> Bool { records[id].label >= 0 }
 
     mutating func relabel(_ id: Int, as label: String) {
-        if records[id].label >= 0 {
-            aliases[label] = id
-            return
-        }
         records[id].label = Int32(labels.count)
         labels.append(label)
     }
@@ -233,7 +232,6 @@ public struct ComputationGraph: Sendable, Equatable {
 
     /// The gradient of the output with respect to the node named `name` (0 when the output does not use it).
     public func gradient(of name: String) -> Double {
-        if let alias = aliases[name] { return records[alias].gradient }
-        return records.last { $0.label >= 0 && labels[Int($0.label)] == name }?.gradient ?? 0
+        records.last { $0.label >= 0 && labels[Int($0.label)] == name }?.gradient ?? 0
     }
 }

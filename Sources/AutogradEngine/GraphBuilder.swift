@@ -174,7 +174,11 @@ public struct GraphBuilder {
                 nodeOfSlot[slot] = Self.building
                 // A definition starts its own recursion budget: its nodes come after everything
                 // built so far, wherever it is first used.
-                let id = try node(for: try builder.resolve(binding.expression), depth: 0)
+                var id = try node(for: try builder.resolve(binding.expression), depth: 0)
+                if graph.isNamed(id) || graph.nodes[id].op == "const" {
+                    // `a = x`: a node of its own, or `a` would take `x`'s node and its gradient.
+                    id = graph.add(.identity, value: graph.value(of: id), input: id, local: 1)
+                }
                 graph.relabel(id, as: name)
                 nodeOfSlot[slot] = Int32(id)
                 return id
