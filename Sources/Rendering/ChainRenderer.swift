@@ -132,7 +132,9 @@ enum ChainRenderer {
             // Its value now, unless the local derivative is a number already.
             let value = link.local.numberValue == nil ? chainResult.linkValues[index].map { "  [now \(NumberFormatting.shortest($0))]" } ?? "" : ""
             guard let first = link.derivation.steps.first else { return [] }
-            let statement = "\(symbol(link)) = \(DerivativeRenderer.derivativeText(first)) = \(plain.print(link.local))"
+            var operation = DerivativeRenderer.derivativeText(first)
+            if link.isPartial { operation = "∂/∂" + operation.dropFirst("d/d".count) }
+            let statement = "\(symbol(link)) = \(operation) = \(plain.print(link.local))"
             if DerivativeRenderer.isLeaf(first) {
                 return ["\(inner)\(statement)    (\(DerivativeRenderer.ruleName(first)))\(value)"]
             }
@@ -165,7 +167,8 @@ enum ChainRenderer {
             let link = chain.links[index]
             let value = link.local.numberValue == nil ? chainResult.linkValues[index].map { " (now \(NumberFormatting.shortest($0)))" } ?? "" : ""
             guard let first = link.derivation.steps.first else { return [] }
-            let statement = "   - $\(latexSymbol(link)) = \(DerivativeRenderer.latexDerivative(first)) = \(latex.print(link.local))$"
+            let derivativeOperator = link.isPartial ? "\\frac{\\partial}{\\partial \(LaTeXPrinter.name(link.input))}" : latex.derivativeOperator(variable: link.input, order: 1)
+            let statement = "   - $\(latexSymbol(link)) = \(derivativeOperator)\\left(\(latex.print(first.expression))\\right) = \(latex.print(link.local))$"
             if DerivativeRenderer.isLeaf(first) { return [statement + " (\(DerivativeRenderer.ruleName(first)))\(value)"] }
             return [statement + value + ":"]
                 + link.derivation.steps.enumerated().flatMap { DerivativeRenderer.markdownLines($1, number: "\($0 + 1).", indent: "      ") }
