@@ -1,3 +1,5 @@
+import Foundation
+
 /// Numbers print as the shortest decimal that reads back to the same double:
 /// `1248`, `0.25`, `0.016966349814049132`, `1e-05`.
 public enum NumberFormatting {
@@ -9,5 +11,14 @@ public enum NumberFormatting {
         var text = "\(value)"  // Swift prints the shortest round-tripping form.
         if text.hasSuffix(".0") { text.removeLast(2) }
         return text
+    }
+
+    /// For reading in a table: six significant digits (`0.0169663`, `4.24835e-18`), and a value that
+    /// needs no more than that in full (`1248`, `0.25`). Plain text and JSON keep `shortest`.
+    public static func readable(_ value: Double) -> String {
+        guard value.isFinite, value != 0 else { return shortest(value) }
+        let six = String(format: "%.6g", value)
+        if Double(six) == value { return shortest(value) }
+        return six
     }
 }

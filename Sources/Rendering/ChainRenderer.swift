@@ -221,7 +221,7 @@ enum ChainRenderer {
         var html = ["<div class=\"calculus-chain\">", "<p><strong>\(TableRenderer.escape(headline(result)))</strong></p>", picture]
         let rows = chain.paths.prefix(shownPaths).enumerated().map { index, path in
             [path.names.count <= shownPathLength + 1 ? path.names.joined(separator: " ← ") : pathFormula(chain, path),
-             pathProduct(chain, path), result.pathValues[index].map(GraphRenderer.compact) ?? "—"]
+             pathProduct(chain, path), result.pathValues[index].map(NumberFormatting.readable) ?? "—"]
         }
         html += HTMLTable.lines(headers: ["path", "product of local derivatives", "value"], rows: rows)
         if chain.pathCount > Double(rows.count) {

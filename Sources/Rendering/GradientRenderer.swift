@@ -20,16 +20,20 @@ public enum GradientRenderer {
                 "\\frac{\\partial}{\\partial \(LaTeXPrinter.name($0.name))} = \(NumberFormatting.shortest($0.value))"
             }.joined(separator: ",\\quad ") + "$")
         case .graph:
-            // The picture alone: a Markdown or HTML member would outrank the SVG in JupyterLab.
+            // The picture alone, as an image in the HTML (shown trusted or not), and as SVG for tools.
+            let picture = graphPicture(result)
             data[MimeType.plain] = .string(trace(result).text)
-            data[MimeType.svg] = .string(graphPicture(result))
+            data[MimeType.svg] = .string(picture)
+            data[MimeType.html] = .string(SVGWriter.image(picture, alt: pictureDescription(result)))
         case .backward:
-            // HTML holds the picture inline above the trace table, so that a front end showing the
-            // richest member (HTML) shows both; Markdown keeps the table for front ends without HTML.
+            // HTML holds the picture above the trace table, so that a front end showing the richest
+            // member (HTML) shows both; Markdown keeps the table for front ends without HTML.
             let (text, markdown) = trace(result)
+            let picture = graphPicture(result)
             data[MimeType.plain] = .string(text)
             data[MimeType.markdown] = .string(markdown)
-            data[MimeType.html] = .string(traceHTML(result, picture: graphPicture(result)))
+            data[MimeType.svg] = .string(picture)
+            data[MimeType.html] = .string(traceHTML(result, picture: SVGWriter.image(picture, alt: pictureDescription(result))))
         }
         return RenderedOutput(data: data)
     }
@@ -50,11 +54,21 @@ public enum GradientRenderer {
         node.label.isEmpty ? "n\(node.id)" : node.label
     }
 
+    /// What the graph picture shows, for its `alt` text.
+    static func pictureDescription(_ result: GradientResult) -> String {
+        let gradients = result.gradients.prefix(4).map { "∂/∂\($0.name) = \(GraphRenderer.compact($0.value))" }.joined(separator: ", ")
+        return "Computation graph of \(SVGWriter.shortened(plain.print(result.expression), to: 80)): \(result.graph.nodes.count) nodes, "
+            + "output value \(GraphRenderer.compact(result.value))" + (gradients.isEmpty ? "" : "; \(gradients)")
+    }
+
     static func graphPicture(_ result: GradientResult) -> String {
         GraphRenderer.svg(result.graph, title: "\(result.kind.rawValue) \(plain.print(result.expression))", showGradients: true)
     }
 
-    static func traceRows(_ result: GradientResult) -> (headers: [String], rows: [[String]], hidden: Int) {
+    /// `format` writes the numbers: every digit for plain text and Markdown, six significant digits in HTML.
+    static func traceRows(
+        _ result: GradientResult, format: (Double) -> String = NumberFormatting.shortest
+    ) -> (headers: [String], rows: [[String]], hidden: Int) {
         let graph = result.graph
         let headers = ["node", "op", "inputs", "value", "local derivatives", "upstream gradient", "gradient"]
         // Who consumes each node, found once (not by a scan per row).
@@ -64,12 +78,10 @@ public enum GradientRenderer {
         // Backward order: the output first, each node before its inputs.
         for node in graph.nodes.reversed() {
             let upstream = consumers[node.id].isEmpty ? "1 (output)"
-                : consumers[node.id].map { "\(nodeName(graph.nodes[$0])): \(NumberFormatting.shortest(graph.nodes[$0].gradient))" }.joined(separator: ", ")
+                : consumers[node.id].map { "\(nodeName(graph.nodes[$0])): \(format(graph.nodes[$0].gradient))" }.joined(separator: ", ")
             rows.append([
                 nodeName(node), node.op, node.inputs.map { nodeName(graph.nodes[$0]) }.joined(separator: ", "),
-                NumberFormatting.shortest(node.value),
-                node.localDerivatives.map(NumberFormatting.shortest).joined(separator: ", "),
-                upstream, NumberFormatting.shortest(node.gradient),
+                format(node.value), node.localDerivatives.map(format).joined(separator: ", "), upstream, format(node.gradient),
             ])
             if rows.count == shownRows { break }
         }
@@ -81,7 +93,7 @@ public enum GradientRenderer {
     }
 
     static func traceHTML(_ result: GradientResult, picture: String) -> String {
-        let (headers, rows, hidden) = traceRows(result)
+        let (headers, rows, hidden) = traceRows(result, format: NumberFormatting.readable)
         var html = ["<div class=\"calculus-backward\">", "<p><strong>\(TableRenderer.escape(headline(result)))</strong></p>"]
         let leaves = result.gradients.map { "∂/∂\($0.name) = \(NumberFormatting.shortest($0.value))" }.joined(separator: ", ")
         if !leaves.isEmpty { html.append("<p>\(TableRenderer.escape(leaves))</p>") }

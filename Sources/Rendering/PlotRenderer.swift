@@ -38,9 +38,12 @@ public enum PlotRenderer {
                 "max": ys.max().map { .double(round6($0)) } ?? .null,
             ])
         }
+        let picture = chart.svg()
         return RenderedOutput(data: [
             MimeType.plain: .string(lines.joined(separator: "\n")),
-            MimeType.svg: .string(chart.svg()),
+            MimeType.svg: .string(picture),
+            MimeType.html: .string(SVGWriter.image(picture, alt: "Plot for \(plot.variable) from \(NumberFormatting.shortest(plot.from)) to "
+                + "\(NumberFormatting.shortest(plot.to)): " + lines.dropFirst().joined(separator: "; "))),
             MimeType.plot: [
                 "variable": .string(plot.variable), "from": .double(plot.from), "to": .double(plot.to),
                 "samples": .int(plot.sampleCount), "curves": .array(curves),

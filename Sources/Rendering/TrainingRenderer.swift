@@ -18,11 +18,13 @@ public enum TrainingRenderer {
         let verdict = Swift.abs(last.product) < 1e-3 ? "the gradient vanishes" : Swift.abs(last.product) > 1e3 ? "the gradient explodes" : "the gradient keeps its size"
         let headers = ["layer", "input", "output", "local derivative \(plain.print(result.derivative))", "product ∂out/∂\(u)₀"]
         let shown = evenlySpaced(result.layers.count)
-        let rows = shown.map { index -> [String] in
-            let layer = result.layers[index]
-            return [String(layer.index), NumberFormatting.shortest(layer.input), NumberFormatting.shortest(layer.output),
-                    NumberFormatting.shortest(layer.localDerivative), NumberFormatting.shortest(layer.product)]
+        func tableRows(_ format: (Double) -> String) -> [[String]] {
+            shown.map { index -> [String] in
+                let layer = result.layers[index]
+                return [String(layer.index), format(layer.input), format(layer.output), format(layer.localDerivative), format(layer.product)]
+            }
         }
+        let rows = tableRows(NumberFormatting.shortest)
         let note = shown.count < result.layers.count ? "(\(shown.count) of \(result.layers.count) layers shown, evenly spaced)" : nil
         var text = [headline, "(\(verdict): the product of \(result.layers.count) local derivatives)"] + TextTable.lines(headers: headers, rows: rows)
         if let note { text.append(note) }
@@ -30,13 +32,19 @@ public enum TrainingRenderer {
             title: "|∂out/∂\(u)₀| after each layer of \(plain.print(result.expression))", xLabel: "layer", yLabel: "|product| (log scale)",
             series: [Chart.Series(name: "", pieces: [result.layers.map { (Double($0.index), $0.product) }])],
             logarithmicY: true)
-        var html = ["<div class=\"calculus-layers\">", "<p><strong>\(TableRenderer.escape(headline))</strong> (\(verdict))</p>", chart.svg()]
-        html += HTMLTable.lines(headers: headers, rows: rows)
+        let picture = chart.svg()
+        let description = "Chart of |∂out/∂\(u)₀| over \(result.layers.count) layers of \(plain.print(result.expression)), log scale: "
+            + "\(GraphRenderer.compact(result.layers[0].product)) after layer 1, \(GraphRenderer.compact(last.product)) after the last (\(verdict))"
+        var html = ["<div class=\"calculus-layers\">", "<p><strong>\(TableRenderer.escape(headline))</strong> (\(verdict))</p>",
+                    SVGWriter.image(picture, alt: description)]
+        // Six significant digits for reading; the plain text and JSON keep every digit.
+        html += HTMLTable.lines(headers: headers, rows: tableRows(NumberFormatting.readable))
         if let note { html.append("<p>\(note)</p>") }
         html.append("</div>")
         return RenderedOutput(data: [
             MimeType.plain: .string(text.joined(separator: "\n")),
             MimeType.html: .string(html.joined(separator: "\n")),
+            MimeType.svg: .string(picture),
             "application/vnd.calculus.layers+json": [
                 "expression": .string(ExpressionPrinter.ascii.print(result.expression)),
                 "variable": .string(u),
@@ -57,24 +65,32 @@ public enum TrainingRenderer {
         let headline = "\(statement): loss \(NumberFormatting.shortest(first.loss)) → \(NumberFormatting.shortest(last.loss))"
         let headers = ["step"] + result.names + result.names.map { "∂loss/∂\($0)" } + ["loss"]
         let shown = evenlySpaced(result.steps.count)
-        let rows = shown.map { index -> [String] in
-            let step = result.steps[index]
-            return [String(step.index)] + step.values.map(NumberFormatting.shortest) + step.gradients.map(NumberFormatting.shortest)
-                + [NumberFormatting.shortest(step.loss)]
+        func tableRows(_ format: (Double) -> String) -> [[String]] {
+            shown.map { index -> [String] in
+                let step = result.steps[index]
+                return [String(step.index)] + step.values.map(format) + step.gradients.map(format) + [format(step.loss)]
+            }
         }
+        let rows = tableRows(NumberFormatting.shortest)
         let note = shown.count < result.steps.count ? "(\(shown.count) of \(result.steps.count) steps shown, evenly spaced)" : nil
         var text = [headline, "now \(finalValues)"] + TextTable.lines(headers: headers, rows: rows)
         if let note { text.append(note) }
         let chart = Chart(
             title: "\(plain.print(result.loss)) by step", xLabel: "step", yLabel: "loss",
             series: [Chart.Series(name: "", pieces: [result.steps.map { (Double($0.index), $0.loss) }])])
-        var html = ["<div class=\"calculus-descent\">", "<p><strong>\(TableRenderer.escape(headline))</strong>; now \(TableRenderer.escape(finalValues))</p>", chart.svg()]
-        html += HTMLTable.lines(headers: headers, rows: rows)
+        let picture = chart.svg()
+        let description = "Chart of \(plain.print(result.loss)) over \(last.index) steps of gradient descent: "
+            + "from \(GraphRenderer.compact(first.loss)) to \(GraphRenderer.compact(last.loss))"
+        var html = ["<div class=\"calculus-descent\">", "<p><strong>\(TableRenderer.escape(headline))</strong>; now \(TableRenderer.escape(finalValues))</p>",
+                    SVGWriter.image(picture, alt: description)]
+        // Six significant digits for reading; the plain text and JSON keep every digit.
+        html += HTMLTable.lines(headers: headers, rows: tableRows(NumberFormatting.readable))
         if let note { html.append("<p>\(note)</p>") }
         html.append("</div>")
         return RenderedOutput(data: [
             MimeType.plain: .string(text.joined(separator: "\n")),
             MimeType.html: .string(html.joined(separator: "\n")),
+            MimeType.svg: .string(picture),
             "application/vnd.calculus.descent+json": [
                 "loss": .string(ExpressionPrinter.ascii.print(result.loss)),
                 "names": .array(result.names.map(JSONValue.string)),

@@ -17,7 +17,11 @@ public enum ValueTableRenderer {
         var text = TextTable.lines(headers: headers, rows: Array(shown))
         let latexHeaders = [LaTeXPrinter.name(table.variable)] + table.expressions.map(latex.print)
         var html = ["<table class=\"calculus-table\">", "<thead><tr>" + latexHeaders.map { "<th>$\(TableRenderer.escape($0))$</th>" }.joined() + "</tr></thead>", "<tbody>"]
-        html += shown.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }
+        // Six significant digits for reading; the plain text and JSON keep every digit.
+        func readable(_ value: Double?) -> String { value.map(NumberFormatting.readable) ?? "undefined" }
+        html += table.rows.prefix(shownRows).map { row in
+            "<tr>" + ([NumberFormatting.readable(row.x)] + row.values.map(readable)).map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }
         html.append("</tbody>")
         html.append("</table>")
         if hidden > 0 {

@@ -89,25 +89,32 @@ import Threads
         }
     }
 
-    /// JupyterLab shows the richest member it can (HTML, then Markdown, then LaTeX, then SVG):
-    /// each kind of result must carry the member that should be seen, and nothing that would hide it.
+    /// JupyterLab shows the richest member it can (HTML, then Markdown, then LaTeX, then SVG), and in
+    /// a notebook it did not run itself (untrusted) it strips inline `<svg>` from HTML and does not
+    /// render `image/svg+xml`: every picture is an image by data URI in the HTML, with alt text, and
+    /// SVG beside it for tools; no inline `<svg>` in any HTML.
     @Test func bundleMembersAreChosenForWhatJupyterLabShows() throws {
-        func members(_ cell: String) throws -> Set<String> {
-            guard case .display(let output) = Renderer.render(try Session().run(cell).last!) else { return [] }
-            return Set(output.data.keys)
+        func output(_ cell: String) throws -> RenderedOutput {
+            guard case .display(let output) = Renderer.render(try Session().run(cell).last!) else { throw CancellationError() }
+            return output
         }
-        let graph = try members("x = 1; graph sin(x)")
-        #expect(graph.contains("image/svg+xml") && !graph.contains("text/html") && !graph.contains("text/markdown") && !graph.contains("text/latex"))
-        let plot = try members("plot x for x in 0..1")
-        #expect(plot.contains("image/svg+xml") && !plot.contains("text/html") && !plot.contains("text/markdown") && !plot.contains("text/latex"))
-        let derivative = try members("d/dx x^2")
+        let pictures = [
+            "x = 1; graph sin(x)", "plot x for x in 0..1", "x = 1; backward sin(x)", "layers 3 sigmoid(u) at u = 0.5",
+            "w = 1; descend (w - 2)^2 wrt w rate 0.1 for 3 steps", "x = 1; u = x^2; y = sin(u); chain y wrt x",
+        ]
+        for cell in pictures {
+            let data = try output(cell).data
+            let html = try #require(data["text/html"]?.stringValue, "\(cell)")
+            #expect(html.contains("<img src=\"data:image/svg+xml;base64,") && html.contains(" alt=\""), "\(cell)")
+            #expect(!html.contains("<svg"), "\(cell)")
+            #expect(data["image/svg+xml"]?.stringValue?.hasPrefix("<svg") == true, "\(cell)")
+            #expect(data["text/markdown"] == nil || cell.contains("backward"), "\(cell)")
+        }
+        let derivative = Set(try output("d/dx x^2").data.keys)
         #expect(derivative.isSuperset(of: ["text/markdown", "text/latex", "text/plain"]) && !derivative.contains("text/html"))
-        // The backward trace's HTML holds the graph's picture inline, so showing the HTML shows both.
-        guard case .display(let backward) = Renderer.render(try Session().run("x = 1; backward sin(x)").last!) else { return }
-        #expect(backward.data["text/html"]?.stringValue?.contains("<svg") == true)
         // LaTeX members are delimited, or front ends show them as source.
         for cell in ["d/dx x^2", "x = 1; grad x^2 wrt x", "simplify x + x"] {
-            guard case .display(let output) = Renderer.render(try Session().run(cell).last!) else { continue }
+            let output = try output(cell)
             if let latex = output.data["text/latex"]?.stringValue { #expect(latex.hasPrefix("$") && latex.hasSuffix("$")) }
         }
     }
