@@ -8,11 +8,23 @@ public enum CellAnalysis {
         case invalid
     }
 
-    /// Incomplete while a bracket is open or the last line ends in a binary operator;
-    /// invalid where it cannot parse; complete otherwise.
+    /// Incomplete while a bracket is open or the last line ends in a binary operator; invalid where
+    /// it cannot parse, and at once where a bracket closes that no line could open (`d/dx )(`, `(]`);
+    /// complete otherwise.
     public static func completeness(of cell: String) -> Completeness {
         let tokens = Lexer.tokenize(cell)
-        if Lexer.openBracketCount(cell) > 0 { return .incomplete(indent: "    ") }
+        var open: [Token.Kind] = []
+        for token in tokens {
+            switch token.kind {
+            case .leftParen, .leftBracket: open.append(token.kind)
+            case .rightParen:
+                guard open.popLast() == .leftParen else { return .invalid }
+            case .rightBracket:
+                guard open.popLast() == .leftBracket else { return .invalid }
+            default: break
+            }
+        }
+        if !open.isEmpty { return .incomplete(indent: "    ") }
         let significant = tokens.last { token in
             switch token.kind {
             case .end, .newline: false

@@ -252,6 +252,9 @@ struct Notebook {
         ("y = x *\n", .incomplete(indent: "    ")),
         ("table d/dx [x,", .incomplete(indent: "    ")),
         ("sin(x))", .invalid),
+        ("d/dx )(", .invalid),
+        ("(x + 1]", .invalid),
+        ("[(x + 1", .incomplete(indent: "    ")),
         ("x y", .invalid),
         ("", .complete),
     ])

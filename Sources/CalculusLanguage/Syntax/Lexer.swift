@@ -21,13 +21,6 @@ public struct Lexer {
         return lexer.run()
     }
 
-    /// Open brackets left at the end of the cell (for `is_complete`).
-    public static func openBracketCount(_ source: String) -> Int {
-        var lexer = Lexer(source)
-        _ = lexer.run()
-        return lexer.bracketDepth
-    }
-
     private var position: SourcePosition { SourcePosition(line: line, column: column, offset: index) }
 
     private mutating func run() -> [Token] {
