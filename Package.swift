@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RenderingTests",
-            dependencies: ["CalculusSession", "Rendering", "JSON", "Threads"],
+            dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "JSON", "Threads"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

@@ -51,7 +51,7 @@ public enum DerivativeRenderer {
     // MARK: Plain text
 
     static func headline(_ result: DerivativeResult) -> String {
-        let statement = plain.print(result.statement)
+        let statement = StatementEcho.text(result.statement, plain)
         let answer = plain.print(result.derivation.result)
         if result.assignments.isEmpty {
             return "\(statement) = \(answer)"
@@ -64,7 +64,7 @@ public enum DerivativeRenderer {
     public static func plainText(_ result: DerivativeResult) -> String {
         var lines = [headline(result)]
         if !result.assignments.isEmpty {
-            lines.append("\(plain.print(result.statement)) = \(plain.print(result.derivation.result))")
+            lines.append("\(StatementEcho.text(result.statement, plain)) = \(plain.print(result.derivation.result))")
         } else if let value = result.value {
             let names = result.derivation.result.freeVariables
             if !names.isEmpty { lines.append("(= \(NumberFormatting.shortest(value)) at the current values of \(names.joined(separator: ", ")))") }
@@ -168,7 +168,7 @@ public enum DerivativeRenderer {
     // MARK: Markdown and LaTeX
 
     static func latexHeadline(_ result: DerivativeResult) -> String {
-        let statement = latex.print(result.statement)
+        let statement = StatementEcho.latex(result.statement)
         let answer = answerFits(result) ? latex.print(result.derivation.result)
             : "\\text{an expression of over \(displayBudget) nodes (in full in the plain text)}"
         guard !result.assignments.isEmpty else { return "\(statement) = \(answer)" }
@@ -249,7 +249,7 @@ public enum DerivativeRenderer {
     static func json(_ result: DerivativeResult) -> JSONValue {
         let fits = stepsFit(result)
         var object: [String: JSONValue] = [
-            "expression": .string(ascii.print(result.derivation.expression)),
+            "expression": .string(StatementEcho.text(result.derivation.expression, ascii)),
             "variable": .string(result.derivation.variable),
             "order": .int(result.derivation.order),
             "result": .string(ascii.print(result.derivation.result)),

@@ -39,7 +39,7 @@ public enum GradientRenderer {
     }
 
     static func gradText(_ result: GradientResult) -> String {
-        let statement = "grad \(plain.print(result.expression)) wrt \(result.names.joined(separator: ", "))"
+        let statement = "grad \(StatementEcho.text(result.expression, plain)) wrt \(result.names.joined(separator: ", "))"
         let values = result.gradients.map { NumberFormatting.shortest($0.value) }
         let answer = values.count == 1 ? values[0] : "(" + values.joined(separator: ", ") + ")"
         var lines = ["\(statement) = \(answer)"]
@@ -57,12 +57,12 @@ public enum GradientRenderer {
     /// What the graph picture shows, for its `alt` text.
     static func pictureDescription(_ result: GradientResult) -> String {
         let gradients = result.gradients.prefix(4).map { "∂/∂\($0.name) = \(GraphRenderer.compact($0.value))" }.joined(separator: ", ")
-        return "Computation graph of \(SVGWriter.shortened(plain.print(result.expression), to: 80)): \(result.graph.nodes.count) nodes, "
+        return "Computation graph of \(SVGWriter.shortened(StatementEcho.text(result.expression, plain), to: 80)): \(result.graph.nodes.count) nodes, "
             + "output value \(GraphRenderer.compact(result.value))" + (gradients.isEmpty ? "" : "; \(gradients)")
     }
 
     static func graphPicture(_ result: GradientResult) -> String {
-        GraphRenderer.svg(result.graph, title: "\(result.kind.rawValue) \(plain.print(result.expression))", showGradients: true)
+        GraphRenderer.svg(result.graph, title: "\(result.kind.rawValue) \(StatementEcho.text(result.expression, plain))", showGradients: true)
     }
 
     /// `format` writes the numbers: every digit for plain text and Markdown, six significant digits in HTML.
@@ -89,7 +89,7 @@ public enum GradientRenderer {
     }
 
     static func headline(_ result: GradientResult) -> String {
-        "\(result.kind.rawValue) \(plain.print(result.expression)) = \(NumberFormatting.shortest(result.value))"
+        "\(result.kind.rawValue) \(StatementEcho.text(result.expression, plain)) = \(NumberFormatting.shortest(result.value))"
     }
 
     static func traceHTML(_ result: GradientResult, picture: String) -> String {
@@ -122,7 +122,7 @@ public enum GradientRenderer {
 
     static func json(_ result: GradientResult) -> JSONValue {
         var object: [String: JSONValue] = [
-            "expression": .string(ExpressionPrinter.ascii.print(result.expression)),
+            "expression": .string(StatementEcho.text(result.expression, .ascii)),
             "value": .double(result.value),
             "gradient": .object(Dictionary(result.gradients.map { ($0.name, JSONValue.double($0.value)) }) { $1 }),
         ]

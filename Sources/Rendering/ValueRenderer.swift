@@ -7,7 +7,7 @@ public enum ValueRenderer {
     public static func render(_ result: ValueResult) -> RenderedOutput {
         let unicode = ExpressionPrinter.unicode
         let latex = LaTeXPrinter()
-        let statement = unicode.print(result.statement)
+        let statement = StatementEcho.text(result.statement, unicode)
         let resultText = unicode.print(result.resultExpression)
         let atText = result.assignments.isEmpty ? ""
             : " at " + result.assignments.map { "\($0.name) = \(unicode.print($0.value))" }.joined(separator: ", ")
@@ -18,14 +18,14 @@ public enum ValueRenderer {
         let shown = statement == resultText && atText.isEmpty
         let plain = shown ? resultText : "\(statement)\(atText) = \(resultText)"
         let math = shown ? latex.print(result.resultExpression)
-            : "\(latex.print(result.statement)) = \(latex.print(result.resultExpression))\(atLaTeX)"
+            : "\(StatementEcho.latex(result.statement)) = \(latex.print(result.resultExpression))\(atLaTeX)"
         let value: JSONValue
         switch result.outcome {
         case .number(let number): value = .double(number)
         case .expression: value = .null
         }
         var machine: [String: JSONValue] = [
-            "expression": .string(ExpressionPrinter.ascii.print(result.statement)),
+            "expression": .string(StatementEcho.text(result.statement, .ascii)),
             "value": value,
             "result": .string(ExpressionPrinter.ascii.print(result.resultExpression)),
         ]
