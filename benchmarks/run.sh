@@ -4,6 +4,7 @@
 #   language: parse + print throughput of a 10,000-node expression;
 #   symbolic: derivatives of the seeds, a 50-deep nest, a 30-factor product, a 200-term sum vs sympy.diff;
 #   autograd: a 100,000-op chain and MLP(16, [32, 32, 1]) vs micrograd;
+#   large cell: grad of a 20,000-term sum end to end through Jupyter vs micrograd;
 #   chains: dL/dw through 100 and 1,000 named links vs SymPy substituting the definitions;
 #   rendering: a 500-node graph and a 2,000-point plot to their mime bundles (an absolute goal).
 # Usage: benchmarks/run.sh [--rounds N]
@@ -24,6 +25,8 @@ echo "== symbolic"
 .venv/bin/python benchmarks/symbolic_bench.py .build/release/calculus-bench
 echo "== autograd"
 .venv/bin/python benchmarks/autograd_bench.py .build/release/calculus-bench
+echo "== a 400 KB cell end to end: grad of a 20,000-term sum vs micrograd building and back-propagating it"
+.venv/bin/python benchmarks/large_cell_bench.py
 echo "== chains through names: dL/dw through 100 and 1,000 named links"
 .venv/bin/python benchmarks/chain_bench.py .build/release/calculus-bench 100 1000
 echo "== rendering (goal: under 50 ms each)"

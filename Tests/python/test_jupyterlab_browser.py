@@ -1,7 +1,14 @@
-"""JupyterLab in a real browser: Debian's Chromium, driven by selenium, opens a notebook with steps,
-a chain-rule table, a computation graph and a plot, runs every cell on the installed 'calculus'
-kernel, and the test reads the rendered page: MathJax typeset the math, the table has its rows,
-both pictures are there, and no cell shows an error. The screenshot is kept in out/screenshots/."""
+"""JupyterLab and Notebook 7 in a real browser: Debian's Chromium, driven by selenium.
+
+- A notebook with steps, a chain-rule table, a computation graph and a plot runs on the installed
+  'calculus' kernel, and the test reads the rendered page: MathJax typeset the math, the table has its
+  rows, both pictures are there, and no cell shows an error.
+- Every committed notebook is opened as a newcomer opens it, without running it, from a fresh Jupyter
+  data folder (so nothing is trusted: HTML is sanitized and image/svg+xml is not rendered), in
+  JupyterLab and in Notebook 7: every output that carries a picture shows one, tables are intact and
+  math is typeset; and the same in JupyterLab after running all cells.
+
+Screenshots are kept in out/screenshots/."""
 import json
 import os
 import shutil
@@ -38,20 +45,32 @@ def free_port():
         return probe.getsockname()[1]
 
 
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on loopback, with its own config, runtime and notebook folders."""
+    """A Jupyter server on loopback (JupyterLab and Notebook 7) with its own config, data, runtime,
+    settings and notebook folders: a fresh data folder trusts no notebook."""
     home = tmp_path_factory.mktemp("lab")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "calculus", "display_name": "Calculus", "language": "calculus"}
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
     nbformat.write(notebook, home / "browser.ipynb")
+    (home / "committed").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, home / "committed" / path.name)
     port, token = free_port(), "calculus-browser-test"
     # No "news" pop-up over the screenshot.
     (home / "config" / "labconfig").mkdir(parents=True)
     (home / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    # Every cell rendered, not only those scrolled into view, so that the page can be counted.
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     environment = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+                       JUPYTER_DATA_DIR=str(home / "data"), JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                        HOME=str(home))
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
@@ -87,6 +106,8 @@ def browser():
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800",
                      "--disable-gpu", "--hide-scrollbars"]:
         options.add_argument(argument)
+    # Leaving a notebook that ran asks "leave the page?": the answer is yes.
+    options.set_capability("unhandledPromptBehavior", "accept")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
     driver.quit()
@@ -153,8 +174,123 @@ def test_jupyterlab_renders_steps_table_graph_and_plot(lab, browser):
     # Its cells are typeset too: MathJax puts each symbol on its own line of innerText.
     assert rows[0].find_elements(By.CSS_SELECTOR, "mjx-container")
     assert rows[0].find_elements(By.CSS_SELECTOR, "td")[3].text.replace("\n", "") == "6(3x+1)"
-    # The graph and the plot: SVG members, shown by JupyterLab's SVG renderer.
+    # The graph and the plot: images by data URI inside the HTML member.
     for index in (2, 3):
-        pictures = cells[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img, .jp-RenderedSVG svg")
-        assert pictures, f"cell {index} shows no SVG"
+        pictures = cells[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon img")
+        assert pictures, f"cell {index} shows no picture"
         assert pictures[0].size["width"] > 300 and pictures[0].size["height"] > 100
+
+
+def committed_counts(path):
+    """What a notebook's committed outputs carry: pictures (images by data URI in HTML), tables (in
+    HTML, or in Markdown shown where there is no HTML member), and Markdown with math."""
+    counts = {"pictures": 0, "tables": 0, "math": 0}
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html, markdown = data.get("text/html", ""), data.get("text/markdown", "")
+            # Whatever carries a picture, in any form, must show one on the page.
+            counts["pictures"] += "image/svg+xml" in data or "<svg" in html or "data:image/svg+xml" in html
+            counts["tables"] += "<table" in html or (not html and "| --- |" in markdown)
+            counts["math"] += not html and "$" in markdown
+    return counts
+
+
+def committed_errors(path):
+    """Outputs that are errors on purpose (cells tagged raises-exception)."""
+    return sum(output.get("output_type") == "error"
+               for cell in nbformat.read(path, as_version=4).cells for output in cell.get("outputs", []))
+
+
+# Counted on the page: pictures that loaded, tables, and Markdown outputs MathJax has typeset.
+PAGE_COUNTS = """
+// Only the notebook in view: JupyterLab keeps the others it has opened in the page, hidden.
+const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') || document;
+const outputs = Array.from(panel.querySelectorAll('.jp-OutputArea-output'));
+return {
+  pictures: outputs.filter(o => Array.from(o.querySelectorAll('img')).some(
+      i => i.src.startsWith('data:image/svg+xml') && i.complete && i.naturalWidth > 0)).length,
+  tables: outputs.filter(o => o.querySelector('table tbody tr')).length,
+  math: outputs.filter(o => o.querySelector('.jp-RenderedMarkdown mjx-container')).length,
+  spilled: outputs.filter(o => o.innerText.includes('<svg')).length,
+  title: document.title,
+};
+"""
+
+
+def open_and_count(browser, url, name, expected, timeout=90):
+    from selenium.webdriver.common.by import By
+
+    browser.get(url)
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"), 90, "the notebook's cells")
+    counts = {}
+
+    def complete():
+        nonlocal counts
+        counts = browser.execute_script(PAGE_COUNTS)
+        return name in counts.pop("title") and all(counts[key] >= expected[key] for key in expected)
+
+    try:
+        wait_for(complete, timeout, f"{expected} on the page")
+    except AssertionError:
+        pass  # reported below with what was counted
+    return counts
+
+
+@pytest.mark.parametrize("front_end", ["lab", "notebook7"])
+def test_committed_notebooks_show_every_picture_untrusted(lab, browser, front_end):
+    base, token = lab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shown, failures = 0, []
+    for path in NOTEBOOKS:
+        expected = committed_counts(path)
+        # `reset`: a workspace of this notebook alone, not the ones opened before it.
+        route = f"lab/tree/committed/{path.name}?reset&" if front_end == "lab" else f"notebooks/committed/{path.name}?"
+        counts = open_and_count(browser, f"{base}/{route}token={token}", path.stem[:10], expected)
+        browser.save_screenshot(str(SCREENSHOTS / f"untrusted-{front_end}-{path.stem}.png"))
+        if any(counts[key] != expected[key] for key in expected) or counts["spilled"]:
+            failures.append(f"{path.name}: committed {expected}, shown {counts}")
+        shown += counts["pictures"]
+    assert not failures, "\n".join(failures)
+    assert shown >= 17
+
+
+def test_committed_notebooks_show_every_picture_after_running(lab, browser):
+    from selenium.webdriver.common.by import By
+
+    base, token = lab
+    for path in NOTEBOOKS:
+        expected = committed_counts(path)
+        open_and_count(browser, f"{base}/lab/tree/committed/{path.name}?reset&token={token}", path.stem[:10], expected)
+        wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 60, "the Calculus kernel")
+        run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                                     if item.text.strip() == "Run"], 30, "the Run menu")
+        run_menu[0].click()
+        wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
+                 10, "Run All Cells").click()
+        code_cells = len([cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"])
+
+        def finished():
+            prompts = [prompt.text.strip() for prompt in
+                       browser.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+            return len(prompts) == code_cells and all(p.startswith("[") and p[1:-2].strip().isdigit() for p in prompts)
+
+        wait_for(finished, 180, f"every cell of {path.name} to finish")
+        counts = {}
+
+        def complete():
+            nonlocal counts
+            counts = browser.execute_script(PAGE_COUNTS)
+            counts.pop("title")
+            return all(counts[key] >= expected[key] for key in expected)
+
+        try:
+            wait_for(complete, 60, f"{expected} after running {path.name}")
+        except AssertionError:
+            pass
+        errors = browser.find_elements(
+            By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) [data-mime-type='application/vnd.jupyter.stderr']")
+        assert len(errors) == committed_errors(path), [error.text for error in errors]
+        assert all(counts[key] == expected[key] for key in expected) and not counts["spilled"], \
+            f"{path.name}: committed {expected}, shown after running {counts}"
+
