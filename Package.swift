@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "calculus-kernel",
             dependencies: [
-                "CalculusKernel", "KernelServer", "JupyterProtocol",
+                "CalculusKernel", "CalculusLanguage", "KernelServer", "JupyterProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: []

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine: libzmq (with pkg-config),
-# and a project-local Python venv (.venv) with the pinned Jupyter stack. Safe to run again.
+# and a project-local Python venv (.venv) with the pinned Jupyter stack and the papermill plugin.
+# Safe to run again.
 # With --test it also installs what only the tests use: Chromium and its driver (JupyterLab in a
 # real browser), tmux (jupyter console driven at its prompt).
 set -euo pipefail
@@ -24,4 +25,13 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/.requirements.in
   python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
   cp requirements.txt .venv/.requirements.installed
+fi
+
+# papermill's parameter translator for the calculus language (python/calculus-papermill): papermill
+# finds translators only in its own registry, which this plugin joins when papermill starts.
+plugin_stamp=$(cat python/calculus-papermill/pyproject.toml python/calculus-papermill/calculus_papermill/*.py | cksum)
+if [ "$plugin_stamp" != "$(cat .venv/.papermill-plugin.installed 2>/dev/null)" ]; then
+  echo "== installing the papermill plugin into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check ./python/calculus-papermill
+  echo "$plugin_stamp" > .venv/.papermill-plugin.installed
 fi

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CalculusKernel
+import CalculusLanguage
 import Foundation
 import JupyterProtocol
 import KernelServer
@@ -21,12 +22,54 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds one cell may take before it is interrupted.")
     var timeout: Double = 120
 
+    @Option(
+        name: .customLong("parameter"),
+        help: "NAME=VALUE: a number or an expression bound in a cell injected after the cell tagged `parameters`, as papermill does (repeatable).")
+    var parameters: [String] = []
+
+    /// The cell papermill would inject for these parameters: `name = value` lines, each checked to
+    /// be a binding of a number or an expression in the language.
+    static func parameterCell(_ parameters: [String]) throws -> String {
+        var lines = ["# Parameters"]
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "=") else {
+                throw ValidationError("--parameter takes NAME=VALUE, as in --parameter rate=0.5 (not \(parameter))")
+            }
+            let line = "\(parameter[..<equals].trimmingCharacters(in: .whitespaces)) = \(parameter[parameter.index(after: equals)...].trimmingCharacters(in: .whitespaces))"
+            do {
+                let statements = try Parser.parseCell(line)
+                guard statements.count == 1, case .bind = statements[0].kind else {
+                    throw ValidationError("--parameter \(parameter): give a name and a number or an expression, as in rate=0.5")
+                }
+            } catch let error as CalculusError {
+                throw ValidationError("--parameter \(parameter): \(error.message)")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The cells with the parameter cell in place: after the cell tagged `parameters` (or first when
+    /// there is none), replacing a cell injected before.
+    static func injecting(_ source: String, into cells: [JSONValue]) -> [JSONValue] {
+        func tags(_ cell: JSONValue) -> [JSONValue] { cell["metadata"]?["tags"]?.arrayValue ?? [] }
+        var cells = cells.filter { !tags($0).contains("injected-parameters") }
+        let injected: JSONValue = [
+            "cell_type": "code", "id": .string(UUID().uuidString.prefix(8).lowercased()), "execution_count": .null,
+            "outputs": [], "source": .string(source),
+            "metadata": ["tags": ["injected-parameters"]],
+        ]
+        let position = cells.firstIndex { tags($0).contains("parameters") }.map { $0 + 1 } ?? 0
+        cells.insert(injected, at: position)
+        return cells
+    }
+
     func run() throws {
         // A short-lived process: memory freed between cells stays mapped for the next one.
         FreeMemory.keepFreedPagesUntilIdle()
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         if path.hasSuffix(".calc") {
-            let source = String(decoding: data, as: UTF8.self)
+            let source = (parameters.isEmpty ? "" : try Self.parameterCell(parameters)) + String(decoding: data, as: UTF8.self)
             let failed = OSThread.runWithLargeStack { () -> Bool in
                 let (outputs, error) = execute(source, count: 1, interpreter: CalculusInterpreter())
                 for output in outputs { EvalCommand.write(Self.plainText(output), to: 1) }
@@ -39,6 +82,7 @@ struct RunCommand: ParsableCommand {
         guard case .object(var notebook) = try JSONValue.parse(Array(data)), case .array(var cells)? = notebook["cells"] else {
             throw ValidationError("\(path) is not an nbformat 4 notebook")
         }
+        if !parameters.isEmpty { cells = Self.injecting(try Self.parameterCell(parameters), into: cells) }
         let timeout = self.timeout
         let failure: String? = OSThread.runWithLargeStack { () -> String? in
             let interpreter = CalculusInterpreter()
