@@ -207,7 +207,11 @@ public enum DerivativeRenderer {
         let inner = indent + "   "
         switch step.rule {
         case .simplify:
-            return ["\(indent)\(number) **simplify**: $\(latex.print(step.expression)) = \(latex.print(step.result))$"]
+            let (before, after) = (latex.print(step.expression), latex.print(step.result))
+            // Typeset math does not wrap: a long rewrite goes on two lines (a Markdown line break),
+            // so that it stays on the page.
+            guard before.count + after.count > 160 else { return ["\(indent)\(number) **simplify**: $\(before) = \(after)$"] }
+            return ["\(indent)\(number) **simplify**: $\(before)$  ", "\(inner)$= \(after)$"]
         case .chain:
             guard let chain = step.chain else { break }
             let u = LaTeXPrinter.name(chain.placeholder)
