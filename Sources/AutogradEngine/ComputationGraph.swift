@@ -205,8 +205,9 @@ public struct ComputationGraph: Sendable, Equatable {
         backward()
     }
 
-    /// Whether the node already carries a name (a leaf's, or another definition's).
-    func isNamed(_ id: Int) -> Bool { records[id].label >= 0 }
+    /// Whether the node already carries a name (a leaf's, or another definition's), or is a constant
+    /// (shared by every use of its number): either way a definition that is this node needs its own.
+    func isNamedOrConstant(_ id: Int) -> Bool { records[id].label >= 0 || records[id].operation == .constant }
 
     mutating func relabel(_ id: Int, as label: String) {
         records[id].label = Int32(labels.count)

@@ -175,7 +175,7 @@ public struct GraphBuilder {
                 // A definition starts its own recursion budget: its nodes come after everything
                 // built so far, wherever it is first used.
                 var id = try node(for: try builder.resolve(binding.expression), depth: 0)
-                if graph.isNamed(id) || graph.nodes[id].op == "const" {
+                if graph.isNamedOrConstant(id) {
                     // `a = x`: a node of its own, or `a` would take `x`'s node and its gradient.
                     id = graph.add(.identity, value: graph.value(of: id), input: id, local: 1)
                 }
