@@ -28,6 +28,14 @@ let package = Package(
             pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
+        // GNU MPFR from Debian's libmpfr-dev: correctly rounded arithmetic, exp, log, trig and
+        // hyperbolic functions at any precision, for the values double precision cannot vouch for
+        // (a sum that cancels most of its digits). Multiprecision is not something to write by hand.
+        .systemLibrary(
+            name: "CMPFR",
+            pkgConfig: "mpfr",
+            providers: [.apt(["libmpfr-dev"])]
+        ),
         // A small Swift layer over libzmq: context, sockets, multipart messages, polling.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // The Jupyter wire protocol: connection files, messages, signing. Knows nothing of calculus.
@@ -42,7 +50,7 @@ let package = Package(
         // POSIX threads with chosen stack sizes: one owner per socket, deep stacks for deep expressions.
         .target(name: "Threads"),
         // The calculus language core: syntax, built-ins, printers, numeric evaluation, environment.
-        .target(name: "CalculusLanguage", dependencies: ["Threads"]),
+        .target(name: "CalculusLanguage", dependencies: ["Threads", "CMPFR"]),
         // Symbolic differentiation with recorded steps, and the simplifier that writes textbook answers.
         .target(name: "SymbolicEngine", dependencies: ["CalculusLanguage", "Threads"]),
         // Scalar autograd: a computation graph from an expression at the session's values, and backward.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a fresh Debian machine: libzmq (with pkg-config),
+# Installs what the build and the tests need on a fresh Debian machine: libzmq and GNU MPFR (with pkg-config),
 # and a project-local Python venv (.venv) with the pinned Jupyter stack and the papermill plugin.
 # Safe to run again.
 # With --test it also installs what only the tests use: Chromium and its driver (JupyterLab in a
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-packages=(libzmq3-dev pkg-config python3-venv)
+packages=(libzmq3-dev libmpfr-dev pkg-config python3-venv)
 [ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver tmux)
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")

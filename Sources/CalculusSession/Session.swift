@@ -444,7 +444,9 @@ public final class Session {
         var value: Double?
         if inputs.allSatisfy({ known[$0] != nil }) {
             // Asked for with `at`, a fault is the answer; otherwise the value is only a courtesy.
-            value = assignments.isEmpty ? try? base.evaluate(derivation.result) : try base.evaluate(derivation.result)
+            value = assignments.isEmpty
+                ? try? trustedValue(of: derivation.result, with: base, in: environment)
+                : try trustedValue(of: derivation.result, with: base, in: environment)
         } else if !assignments.isEmpty {
             let missing = inputs.first { known[$0] == nil } ?? ""
             throw CalculusError(.name, "\(missing) has no value; give it too, as in at \(missing) = 1", symbol: missing)
@@ -466,7 +468,9 @@ public final class Session {
         // which can be exponential for nested functions); fall back to symbols when a name has none.
         if !expression.containsDerivative {
             do {
-                return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expression)))
+                return ValueResult(
+                    statement: expression, assignments: assignments,
+                    outcome: .number(try trustedValue(of: expression, with: base, in: environment)))
             } catch where error.kind == .name && error.message.contains("has no value") {
                 // Some name is free: show the expression with the known values put in.
             }
@@ -478,11 +482,29 @@ public final class Session {
         let known = environment.values.merging(given) { $1 }
         let missing = expanded.freeVariables.filter { known[$0] == nil }
         if missing.isEmpty {
-            return ValueResult(statement: expression, assignments: assignments, outcome: .number(try base.evaluate(expanded)))
+            return ValueResult(
+                statement: expression, assignments: assignments,
+                outcome: .number(try trustedValue(of: expanded, with: base, in: environment)))
         }
         let substituted = try Simplifier(isInterrupted: isInterrupted)
             .simplifyUnlessInterrupted(expanded.substituting(known.mapValues(Expression.number)))
         return ValueResult(statement: expression, assignments: assignments, outcome: .expression(substituted))
+    }
+
+    /// A printed value, right to the digits it shows: the double evaluation, unless it lost digits (a
+    /// sum that cancelled, a sine near a multiple of π); then the expression written out in numbers is evaluated with
+    /// MPFR at rising precision until the double it rounds to is settled (LANGUAGE.md, "Numbers you
+    /// can trust"). Names given with `at` keep those values.
+    func trustedValue(
+        of expression: Expression, with evaluator: NumericEvaluator, in environment: Environment
+    ) throws(CalculusError) -> Double {
+        let fresh = evaluator.with([:])
+        let value = try fresh.evaluate(expression)
+        guard fresh.lostDigits,
+            let written = try? environment.expand(expression, keepingValues: true, holding: Set(evaluator.overrides.keys))
+        else { return value }
+        let numbers = environment.values.merging(evaluator.overrides) { $1 }.mapValues(Expression.number)
+        return PreciseEvaluator.value(of: written.substituting(numbers)) ?? value
     }
 
     /// Gives an error without a place the place of the name it is about, inside its statement.

@@ -24,6 +24,7 @@ public struct NumericEvaluator: Sendable {
 
     private final class State: @unchecked Sendable {
         var steps = 0
+        var lostDigits = false
         var cache: [String: Double] = [:]
         var evaluating: Set<String> = []
     }
@@ -75,11 +76,21 @@ public struct NumericEvaluator: Sendable {
         case .negate(let operand):
             return -(try evaluate(operand, locals: locals))
         case .binary(let op, let left, let right):
+            if let stable = try stableValue(of: expression, locals: locals) { return stable }
             let a = try evaluate(left, locals: locals)
             let b = try evaluate(right, locals: locals)
-            return try Self.apply(op, a, b)
+            if op == .divide, b == 0, right.contains(where: { if case .builtin(.sqrt, _) = $0 { true } else { false } }) {
+                throw CalculusError(.math, "the derivative of sqrt is unbounded at 0: sqrt has a vertical tangent there", symbol: "sqrt")
+            }
+            let result = try Self.apply(op, a, b)
+            if op == .add || op == .subtract { noteCancellation(result, a, b) }
+            return result
         case .builtin(let function, let argument):
-            return try function.evaluate(try evaluate(argument, locals: locals))
+            if let stable = try stableValue(of: expression, locals: locals) { return stable }
+            let u = try evaluate(argument, locals: locals)
+            let value = try function.evaluate(u)
+            noteAmplification(function, u, value)
+            return value
         case .call(let name, let arguments):
             guard let function = environment.functions[name] else {
                 throw CalculusError(.name, "unknown function \(name)\(environment.suggestion(for: name))", symbol: name)
@@ -122,6 +133,74 @@ public struct NumericEvaluator: Sendable {
             let derivative = try differentiator.differentiate(body, variable: parameter, order: order)
             let argument = try evaluate(arguments[0], locals: locals)
             return try evaluate(derivative, locals: [parameter: argument])
+        }
+    }
+
+    // MARK: Numbers you can trust
+
+    /// Whether this evaluation lost digits: a sum or difference cancelled most of them (`1 - cos(x)`
+    /// near 0), or a trigonometric function magnified its argument's rounding (`sin(u)` near a
+    /// multiple of π, with u large). Its double result cannot vouch for the digits it would print,
+    /// and a precise evaluation should decide them. One comparison per operation: ordinary cells pay
+    /// nothing else.
+    public var lostDigits: Bool { state.lostDigits }
+
+    /// Flags a sum whose result is more than 2^20 (about a million) times smaller than its larger
+    /// operand: a third or more of a double's 53 bits are gone.
+    @inline(__always)
+    private func noteCancellation(_ result: Double, _ a: Double, _ b: Double) {
+        let larger = Swift.max(Swift.abs(a), Swift.abs(b))
+        if Swift.abs(result) * 1_048_576 < larger { state.lostDigits = true }
+    }
+
+    /// Flags sin, cos, tan and their reciprocals where the result is more than about a thousand times
+    /// more sensitive than its argument (a relative error in u grows by |u·f′(u)/f(u)|): near a zero
+    /// or a pole, with |u| over 1,024 times the smaller of |f(u)| and 1/|f(u)|.
+    @inline(__always)
+    private func noteAmplification(_ function: Builtin, _ u: Double, _ value: Double) {
+        switch function {
+        case .sin, .cos, .tan, .sec, .csc, .cot:
+            let magnitude = Swift.abs(value)
+            if Swift.abs(u) > 1024 * Swift.min(magnitude, 1 / magnitude) { state.lostDigits = true }
+        default:
+            break
+        }
+    }
+
+    /// The value of a shape whose textbook form cancels or overflows in floating point, computed the
+    /// stable way (the steps still show the textbook form): `1 - σ(u)` is `σ(-u)`, `1 - tanh(u)²` is
+    /// `1/cosh(u)²`, `ln(σ(u))` is `-softplus(-u)`, `ln(1 + E)` is `log1p(E)`, `ln(1 + e^u)` is
+    /// `softplus(u)`, `e^E - 1` is `expm1(E)`; and `u/abs(u)`, abs′, has no value at 0. Nil for any
+    /// other shape.
+    private func stableValue(of expression: Expression, locals: [String: Double]) throws(CalculusError) -> Double? {
+        switch expression {
+        case .binary(.subtract, .number(1), .builtin(.sigmoid, let u)):
+            return try Builtin.sigmoid.evaluate(-(try evaluate(u, locals: locals)))
+        case .binary(.subtract, .number(1), .binary(.power, .builtin(.tanh, let u), .number(2))):
+            // sech²(u) = 4e^(-2|u|)/(1 + e^(-2|u|))², which neither overflows nor cancels.
+            let t = Foundation.exp(-2 * Swift.abs(try evaluate(u, locals: locals)))
+            return 4 * t / ((1 + t) * (1 + t))
+        case .builtin(.ln, .builtin(.sigmoid, let u)):
+            return -(try Builtin.softplus.evaluate(-(try evaluate(u, locals: locals))))
+        case .builtin(.ln, .binary(.add, .number(1), .builtin(.exp, let u))),
+            .builtin(.ln, .binary(.add, .builtin(.exp, let u), .number(1))):
+            return try Builtin.softplus.evaluate(try evaluate(u, locals: locals))
+        case .builtin(.ln, .binary(.add, .number(1), let e)), .builtin(.ln, .binary(.add, let e, .number(1))):
+            let value = try evaluate(e, locals: locals)
+            guard value > -1 else {
+                throw CalculusError(.math, "ln is defined only for positive numbers, not \(NumberFormatting.shortest(1 + value))", symbol: "ln")
+            }
+            return Foundation.log1p(value)
+        case .binary(.subtract, .builtin(.exp, let e), .number(1)):
+            let value = Foundation.expm1(try evaluate(e, locals: locals))
+            guard value.isFinite else { throw CalculusError(.math, "the result overflows a double (it is larger than 1.8e308)") }
+            return value
+        case .binary(.divide, let u, .builtin(.abs, let v)) where u == v:
+            let value = try evaluate(u, locals: locals)
+            guard value != 0 else { throw CalculusError(.math, "abs is not differentiable at 0", symbol: "abs") }
+            return value > 0 ? 1 : -1
+        default:
+            return nil
         }
     }
 
