@@ -29,5 +29,7 @@ echo "== a 400 KB cell end to end: grad of a 20,000-term sum vs micrograd buildi
 .venv/bin/python benchmarks/large_cell_bench.py
 echo "== chains through names: dL/dw through 100 and 1,000 named links"
 .venv/bin/python benchmarks/chain_bench.py .build/release/calculus-bench 100 1000
+echo "== values settled in high precision (MPFR) beside the same cell in double precision"
+.build/release/calculus-bench precision
 echo "== rendering (goal: under 50 ms each)"
 .build/release/calculus-bench render

@@ -440,7 +440,11 @@ public final class Session {
         let given = try values(of: assignments, with: base)
         base = base.with(given)
         let known = environment.values.merging(given) { $1 }
-        let inputs = try environment.expand(derivation.result, keepingValues: true, holding: Set(given.keys)).freeVariables
+        // The names the answer reads, through any definition it is written in (`2u` reads x).
+        var inputs = derivation.result.freeVariables
+        if inputs.contains(where: environment.isDefinition) {
+            inputs = try environment.expand(derivation.result, keepingValues: true, holding: Set(given.keys)).freeVariables
+        }
         var value: Double?
         if inputs.allSatisfy({ known[$0] != nil }) {
             // Asked for with `at`, a fault is the answer; otherwise the value is only a courtesy.

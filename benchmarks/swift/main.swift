@@ -203,6 +203,18 @@ func benchmarkChain(links: Int) throws {
     report(["benchmark": "\"chain\"", "links": "\(links)", "seconds": "\(seconds)", "bundle_bytes": "\(bytes)"])
 }
 
+/// The high-precision path's cost: a derivative's value where double precision cancels (settled
+/// with MPFR) beside the same cell where it does not, each from the cell to its result.
+func benchmarkPrecision() throws {
+    let session = Session()
+    for (name, cell) in [("cancelling: (1 - cos(x))/x^2 at x = 1e-5", "d/dx (1 - cos(x))/x^2 at x = 1e-5"),
+                         ("ordinary: the same at x = 0.5", "d/dx (1 - cos(x))/x^2 at x = 0.5"),
+                         ("seed: d/dz sigmoid(z) at z = 0", "d/dz sigmoid(z) at z = 0")] {
+        let seconds = try measure(seconds: 0.5) { _ = try session.run(cell) }
+        report(["benchmark": "\"precision\"", "name": "\"\(name)\"", "seconds": "\(seconds)"])
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 // As the kernel and `run` do: freed memory stays mapped until the process is idle.
@@ -214,6 +226,7 @@ try OSThread.runWithLargeStack { () throws -> Void in
     if which == "repeat" { try repeatSymbolic(arguments.dropFirst().first ?? "", times: Int(arguments.dropFirst(2).first ?? "") ?? 1000) }
     if which == "mlp" { let (environment, loss) = try mlpEnvironment(); for _ in 0..<3000 { _ = try GraphBuilder(environment: environment).build(loss) } }
     if which == "render" || which == "all" { try benchmarkRendering() }
+    if which == "precision" { try benchmarkPrecision() }
     if which == "chain" { try benchmarkChain(links: Int(arguments.dropFirst().first ?? "1000") ?? 1000) }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
