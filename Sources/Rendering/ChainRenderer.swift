@@ -309,7 +309,7 @@ enum ChainRenderer {
         let title = "chain \(chain.output) wrt \(chain.variable)"
         var svg = SVGWriter(width: width, height: height, title: title)
         let marker = "arrow-\(Chart.identifier(title))"
-        svg.raw("<defs><marker id=\"\(marker)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"#888\"/></marker></defs>")
+        svg.arrowMarker(id: marker)
         svg.rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff")
         let caption = "\(totalSymbol(chain)): \(count(chain.pathCount)) path\(chain.pathCount == 1 ? "" : "s")" + valueNote(result.value)
         svg.label(SVGWriter.shortened(caption, to: Swift.max(40, Int(width / 8))), x: margin, y: margin + 8, size: 13, weight: "bold")
@@ -321,8 +321,7 @@ enum ChainRenderer {
             let (source, target) = (position(from), position(to))
             let x1 = source.x + nodeWidth, y1 = source.y + nodeHeight / 2
             let x2 = target.x - 2, y2 = target.y + nodeHeight / 2
-            let bend = (x2 - x1) / 2
-            svg.raw("<path class=\"edge\" d=\"M\(SVGWriter.number(x1)) \(SVGWriter.number(y1))C\(SVGWriter.number(x1 + bend)) \(SVGWriter.number(y1)) \(SVGWriter.number(x2 - bend)) \(SVGWriter.number(y2)) \(SVGWriter.number(x2)) \(SVGWriter.number(y2))\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.3\" marker-end=\"url(#\(marker))\"/>")
+            svg.edge(x1: x1, y1: y1, x2: x2, y2: y2, marker: marker)
             guard from != summary, to != summary else { continue }
             let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2)
             svg.label(SVGWriter.shortened("\(symbol(link)) = \(plain.print(link.local))", to: 24), x: mx, y: my - 6, size: 10.5, anchor: .middle, fill: "#8a5a00")

@@ -65,7 +65,7 @@ enum GraphRenderer {
 
         var svg = SVGWriter(width: width, height: height, title: title)
         let marker = "arrow-\(Chart.identifier(title))"
-        svg.raw("<defs><marker id=\"\(marker)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"#888\"/></marker></defs>")
+        svg.arrowMarker(id: marker)
         svg.rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff")
         let caption = hiddenCount > 0 ? "\(title) — \(nodes.count) nodes, the \(nodes.count - hiddenCount) nearest the output shown" : title
         svg.label(SVGWriter.shortened(caption, to: Swift.max(40, Int(width / 8))), x: margin, y: margin + 8, size: 13, weight: "bold")
@@ -83,8 +83,7 @@ enum GraphRenderer {
                 let source = input >= firstShown ? position(input) : (x: margin, y: summaryY)
                 let x1 = source.x + nodeWidth, y1 = source.y + nodeHeight / 2
                 let x2 = target.x - 2, y2 = target.y + nodeHeight / 2
-                let bend = (x2 - x1) / 2
-                svg.raw("<path class=\"edge\" d=\"M\(SVGWriter.number(x1)) \(SVGWriter.number(y1))C\(SVGWriter.number(x1 + bend)) \(SVGWriter.number(y1)) \(SVGWriter.number(x2 - bend)) \(SVGWriter.number(y2)) \(SVGWriter.number(x2)) \(SVGWriter.number(y2))\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.3\" marker-end=\"url(#\(marker))\"/>")
+                svg.edge(x1: x1, y1: y1, x2: x2, y2: y2, marker: marker)
                 if showGradients, nodes[input].op != "const" {
                     svg.label("∂ \(compact(local))", x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 4, size: 10, anchor: .middle, fill: "#8a5a00")
                 }

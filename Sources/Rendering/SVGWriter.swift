@@ -64,6 +64,17 @@ struct SVGWriter {
         text += "\"/>\n"
     }
 
+    /// The arrowhead that `edge` draws with, defined once per picture under `id`.
+    mutating func arrowMarker(id: String) {
+        raw("<defs><marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"#888\"/></marker></defs>")
+    }
+
+    /// An arrow from (x1, y1) to (x2, y2), leaving and arriving horizontally, as graphs read left to right.
+    mutating func edge(x1: Double, y1: Double, x2: Double, y2: Double, marker: String) {
+        let bend = (x2 - x1) / 2
+        raw("<path class=\"edge\" d=\"M\(Self.number(x1)) \(Self.number(y1))C\(Self.number(x1 + bend)) \(Self.number(y1)) \(Self.number(x2 - bend)) \(Self.number(y2)) \(Self.number(x2)) \(Self.number(y2))\" fill=\"none\" stroke=\"#888\" stroke-width=\"1.3\" marker-end=\"url(#\(marker))\"/>")
+    }
+
     func finished() -> String { text + "</svg>\n" }
 
     /// A picture as an image by data URI, the one form JupyterLab and Notebook 7 show in a notebook

@@ -157,7 +157,7 @@ import Testing
     /// Random graphs of definitions: for random (output, node) pairs, the symbolic dOut/dNode at the
     /// current values, `grad Out wrt Node` and a central difference with Node held agree.
     @Test func randomGraphsOfDefinitionsAgreeWithAutograd() throws {
-        var random = SplitMix(seed: 2026)
+        var random = SplitMix64(state: 2026)
         let unary = ["sin", "cos", "tanh", "sigmoid", "exp", "softplus"]
         for graphIndex in 0..<60 {
             let notebook = Notebook()
@@ -190,18 +190,6 @@ import Testing
     }
 }
 
-/// A small deterministic generator, so a failing graph can be found again.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct AliasDefinitionTests {
     /// `a = x; b = a; c = b`: each name is the same node; its gradient was lost when a later name
