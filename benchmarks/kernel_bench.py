@@ -186,6 +186,8 @@ def main():
     args = parser.parse_args()
 
     ours = measure_kernel("calculus", "1+1", args.rounds, args.starts)
+    # A typical derivative cell (its steps rendered to every mime), beside its own 1+1 row.
+    derivative = measure_kernel("calculus", "d/dz sigmoid(z) at z = 0", args.rounds, 1)
     python = measure_kernel("python3", "1+1", args.rounds, args.starts)
     floor = measure_floor(args.rounds)
 
@@ -196,6 +198,7 @@ def main():
         print(f"{label:28}{ours[key]:>18.0f}{python[key]:>14.0f}{floor[key]:>14.0f}"
               f"{python[key] / ours[key]:>15.1f}x{ours[key] / floor[key]:>11.2f}x")
     print(f"{'idle resident memory (MB)':28}{ours['rss_mb']:>18.1f}{python['rss_mb']:>14.1f}")
+    print(f"{'d/dz sigmoid(z) at z = 0':28}{derivative['median_us']:>18.0f}  µs median, {derivative['p99_us']:.0f} µs p99 (calculus-kernel only)")
 
 
 if __name__ == "__main__":
