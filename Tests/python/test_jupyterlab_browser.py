@@ -6,7 +6,7 @@
 - Every committed notebook is opened as a newcomer opens it, without running it, from a fresh Jupyter
   data folder (so nothing is trusted: HTML is sanitized and image/svg+xml is not rendered), in
   JupyterLab and in Notebook 7: every output that carries a picture shows one, tables are intact and
-  math is typeset; and the same in JupyterLab after running all cells.
+  math is typeset; and the same in both after running all cells.
 
 Screenshots are kept in out/screenshots/."""
 import json
@@ -255,14 +255,17 @@ def test_committed_notebooks_show_every_picture_untrusted(lab, browser, front_en
     assert shown >= 17
 
 
-def test_committed_notebooks_show_every_picture_after_running(lab, browser):
+@pytest.mark.parametrize("front_end", ["lab", "notebook7"])
+def test_committed_notebooks_show_every_picture_after_running(lab, browser, front_end):
     from selenium.webdriver.common.by import By
 
     base, token = lab
     for path in NOTEBOOKS:
         expected = committed_counts(path)
-        open_and_count(browser, f"{base}/lab/tree/committed/{path.name}?reset&token={token}", path.stem[:10], expected)
-        wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 60, "the Calculus kernel")
+        route = f"lab/tree/committed/{path.name}?reset&" if front_end == "lab" else f"notebooks/committed/{path.name}?"
+        open_and_count(browser, f"{base}/{route}token={token}", path.stem[:10], expected)
+        wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName, .jp-Toolbar-kernelName").text,
+                 60, "the Calculus kernel")
         run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
                                      if item.text.strip() == "Run"], 30, "the Run menu")
         run_menu[0].click()
