@@ -423,8 +423,10 @@ public final class Session {
     ) throws(CalculusError) -> DerivativeResult {
         let resolved = try resolve(body, in: environment, isInterrupted: isInterrupted)
         let variable = try resolve(held, in: environment, isInterrupted: isInterrupted)
+        var description: String?
+        if case .variable(let name) = body { description = "\(name) = \(ExpressionPrinter.unicode.print(resolved))" }
         let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted)
-            .derivation(of: resolved, bySubexpression: variable, order: order)
+            .derivation(of: resolved, bySubexpression: variable, order: order, description: description)
         return try valued(
             derivation, statement: .derivativeBySubexpression(body, subexpression: held, order: order), at: assignments,
             in: environment, isInterrupted: isInterrupted)

@@ -67,7 +67,10 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
     /// place the expression has it, as written or the same once simplified (so `b + x·w` is found for
     /// `w*x + b`), becomes a placeholder variable; the rest of the expression is held fixed. The steps
     /// speak of the placeholder; the answer has the subexpression written back in.
-    public func derivation(of expression: Expression, bySubexpression held: Expression, order: Int) throws(CalculusError) -> Derivation {
+    /// `description` names the expression in an error (`z = σ(w·x + b)` rather than its written-out form).
+    public func derivation(
+        of expression: Expression, bySubexpression held: Expression, order: Int, description: String? = nil
+    ) throws(CalculusError) -> Derivation {
         if case .variable(let name) = held { return try derivation(of: expression, variable: name, order: order) }
         guard !held.freeVariables.isEmpty else {
             throw CalculusError(
@@ -89,7 +92,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         }
         guard found else {
             throw CalculusError(
-                .math, "\(ExpressionPrinter.unicode.print(held)) does not appear in \(ExpressionPrinter.unicode.print(expression)), "
+                .math, "\(ExpressionPrinter.unicode.print(held)) does not appear in \(description ?? ExpressionPrinter.unicode.print(expression)), "
                     + "so it cannot be held as the variable")
         }
         var derivation = try derivation(of: replaced, variable: placeholder, order: order)

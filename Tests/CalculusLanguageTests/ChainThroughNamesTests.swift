@@ -107,7 +107,7 @@ import Testing
         let cases: [(String, CalculusError.Kind, String)] = [
             ("d/d(3) x", .syntax, "3 is a constant"),
             ("dz/d(1 + 2)", .syntax, "1 + 2 is a constant"),
-            ("dz/d(w*x + 7)", .math, "w·x + 7 does not appear"),
+            ("dz/d(w*x + 7)", .math, "w·x + 7 does not appear in z = sigmoid(w·x + b)"),
             ("dq/dx", .name, "q is not defined, so dq/dx has nothing to differentiate"),
             ("dsin/dx", .syntax, "sin is a built-in function"),
             ("dy/dx^2", .syntax, "the derivative's orders differ"),
