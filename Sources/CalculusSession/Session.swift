@@ -386,11 +386,9 @@ public final class Session {
         }
         // The total by the same sums the chain writes, in numbers: each name's total derivative once.
         var totals: [String: Double?] = [chain.variable: 1]
-        var linksOf: [String: [Int]] = [:]
-        for (index, link) in chain.links.enumerated() { linksOf[link.quantity, default: []].append(index) }
         for name in chain.names.reversed().dropFirst() {
             var sum: Double? = 0
-            for index in linksOf[name] ?? [] {
+            for index in chain.linksByQuantity[name] ?? [] {
                 let term = linkValues[index].flatMap { local in (totals[chain.links[index].input] ?? nil).map { local * $0 } }
                 sum = sum.flatMap { s in term.map { s + $0 } }
             }

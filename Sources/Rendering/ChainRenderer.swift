@@ -15,7 +15,7 @@ enum ChainRenderer {
     /// Links shown one by one, and paths written out, before the rest are counted instead: a chain
     /// a thousand names long stays a page long.
     static let shownLinks = 12
-    static let shownPaths = 8
+    static let shownPaths = NamedChain.maximumListedPaths
     /// A path longer than this is written with its middle left out.
     static let shownPathLength = 10
 
@@ -206,11 +206,11 @@ enum ChainRenderer {
             lines.append("  \(symbol(link)) = \(plain.print(link.local))\(link.local.numberValue == nil ? valueNote(result.linkValues[index]) : "")")
         }
         lines.append("paths (\(count(chain.pathCount))):")
-        for (index, path) in chain.paths.prefix(shownPaths).enumerated() {
+        for (index, path) in chain.paths.enumerated() {
             lines.append("  \(pathFormula(chain, path)) = \(pathProduct(chain, path))\(valueNote(result.pathValues[index]))")
         }
-        if chain.pathCount > Double(min(shownPaths, chain.paths.count)) {
-            lines.append("  … \(count(chain.pathCount - Double(min(shownPaths, chain.paths.count)))) more paths")
+        if chain.pathCount > Double(chain.paths.count) {
+            lines.append("  … \(count(chain.pathCount - Double(chain.paths.count))) more paths")
         }
         lines.append("total: \(totalSymbol(chain))\(productSum(chain).map { " = \($0)" } ?? "")\(valueNote(result.value))")
         return lines.joined(separator: "\n")
@@ -219,7 +219,7 @@ enum ChainRenderer {
     static func html(_ result: ChainResult, picture: String) -> String {
         let chain = result.chain
         var html = ["<div class=\"calculus-chain\">", "<p><strong>\(TableRenderer.escape(headline(result)))</strong></p>", picture]
-        let rows = chain.paths.prefix(shownPaths).enumerated().map { index, path in
+        let rows = chain.paths.enumerated().map { index, path in
             [path.names.count <= shownPathLength + 1 ? path.names.joined(separator: " ← ") : pathFormula(chain, path),
              pathProduct(chain, path), result.pathValues[index].map(NumberFormatting.readable) ?? "—"]
         }
@@ -247,8 +247,7 @@ enum ChainRenderer {
                     "local": .string(ascii.print(link.local)), "value": result.linkValues[index].map(JSONValue.double) ?? .null,
                 ]
             }),
-            // As many paths as the text shows: a thousand-link chain's paths run to megabytes.
-            "paths": .array(chain.paths.prefix(shownPaths).enumerated().map { index, path in
+            "paths": .array(chain.paths.enumerated().map { index, path in
                 [
                     "names": .array(path.names.map(JSONValue.string)),
                     "product": .string(ascii.print(chain.product(of: path))),
@@ -256,7 +255,7 @@ enum ChainRenderer {
                 ]
             }),
             "path_count": .double(chain.pathCount),
-            "paths_omitted": .double(chain.pathCount - Double(min(shownPaths, chain.paths.count))),
+            "paths_omitted": .double(chain.pathCount - Double(chain.paths.count)),
             "total": .string(ascii.print(chain.total)),
             "value": result.value.map(JSONValue.double) ?? .null,
         ]

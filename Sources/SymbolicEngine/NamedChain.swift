@@ -42,12 +42,13 @@ public struct NamedChain: Hashable, Sendable {
     /// `dy/dx = Σ ∂y/∂m · dm/dx` over the names m that y uses. Not simplified: it is the rule as applied.
     public var total: Expression
 
-    /// The most paths listed one by one; the rest are counted.
-    public static let maximumListedPaths = 64
+    /// The indices in `links` of each quantity's local derivatives.
+    public var linksByQuantity: [String: [Int]]
+
+    /// The most paths listed one by one (as many as a reader is shown); the rest are counted.
+    public static let maximumListedPaths = 8
     /// The written-out total, in nodes, past which the chain's answer is a `LimitError`.
     public static let maximumTotalSize = 400_000
-
-    public func links(of quantity: String) -> [Link] { links.filter { $0.quantity == quantity } }
 
     /// The chain from `output` to `variable`, or nil when no named quantity stands between them (a
     /// definition written straight in the variable has no chain to show). `definition` gives a
@@ -152,7 +153,7 @@ public struct NamedChain: Hashable, Sendable {
         }
         return NamedChain(
             output: output, variable: variable, names: names, links: links, paths: paths, pathCount: counts[output] ?? 0,
-            total: totals[output]!)
+            total: totals[output]!, linksByQuantity: linksOf)
     }
 
     /// `a·b` without a factor of 1.
