@@ -57,7 +57,7 @@ public enum CellAnalysis {
         var candidates = Set(Builtin.allNames)
         candidates.formUnion(Keywords.statement)
         candidates.formUnion(Keywords.expression)
-        candidates.formUnion(["diff", "pi"])
+        candidates.formUnion(["diff", "pi", "order"])
         candidates.formUnion(environment.boundNames)
         let matches = candidates.filter { $0.hasPrefix(prefix) && !prefix.isEmpty || prefix.isEmpty && $0.count > 1 }
         return (matches.sorted(), start, end)
@@ -111,6 +111,13 @@ public enum CellAnalysis {
         "plot": "plot E1, E2 for x in a..b: a picture of the curves",
         "layers": "layers N E at u = a: E applied N times to its own output, each layer's local derivative and their product",
         "descend": "descend loss wrt w, b rate r for N steps: gradient descent, the loss at every step (updates w, b)",
+        "tangent": "tangent E at x = a: the tangent line y = f(a) + f′(a)·(x − a), the best linear approximation of E near a, with its steps and a picture",
+        "taylor": "taylor E at x = a order n: the Taylor polynomial of order n (1 to 20, 5 if not given), a table of f⁽ᵏ⁾(a) and f⁽ᵏ⁾(a)/k!, and a picture of E with polynomials of several orders",
+        "order": "taylor E at x = a order n: the Taylor polynomial's order, 1 to 20",
+        "from": "dy/dx from LHS = RHS: implicit differentiation, y a function of x (at x = 3, y = 4 gives the slope there)",
+        "gradient": "gradient E wrt x, y (or ∇E): the vector of partial derivatives [∂E/∂x, ∂E/∂y], each with its steps; without wrt, every name of E in order of appearance",
+        "hessian": "hessian E wrt x, y: the matrix of second partial derivatives [[∂²E/∂x², ∂²E/∂x∂y], […]]",
+        "jacobian": "jacobian [E1, E2] wrt x, y: the matrix [[∂E1/∂x, ∂E1/∂y], [∂E2/∂x, ∂E2/∂y]]",
         "diff": "diff(E, x) or diff(E, x, n): the derivative of E by x (n-th order)",
         "at": "E at x = 2, w = 3: evaluate E with these values",
         "where": "E where x = 2: the same as at",

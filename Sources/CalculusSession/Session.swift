@@ -155,6 +155,19 @@ public final class Session {
             return .layers(try layers(count: count, body, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .descend(let loss, let names, let rate, let steps):
             return .descent(try descend(loss, names: names, rate: rate, steps: steps, in: &environment, isInterrupted: isInterrupted))
+        case .list(let literal, let assignments):
+            return .list(try list(literal, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .tangent(let body, let assignments):
+            return .tangent(try tangent(body, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .taylor(let body, let assignments, let order):
+            return .taylor(try taylor(body, at: assignments, order: order, in: environment, isInterrupted: isInterrupted))
+        case .implicit(let dependent, let independent, let left, let right, let assignments):
+            return .implicit(try implicit(
+                dependent: dependent, independent: independent, left: left, right: right, at: assignments, in: environment,
+                isInterrupted: isInterrupted))
+        case .derivativeMatrix(let kind, let expressions, let names, let assignments):
+            return .matrix(try derivativeMatrix(
+                kind, expressions, withRespectTo: names, at: assignments, in: environment, isInterrupted: isInterrupted))
         case .checkAnswer, .checkAt, .checkHere:
             throw CalculusError(.syntax, "check takes a derivative by a name: check d/dx E at x = a, check dL/dz, or check d/dx E = A")
         }
@@ -432,7 +445,7 @@ public final class Session {
 
     /// A derivation with its value at the `at` values, or at the session's values when every name
     /// its answer uses (through definitions) has one.
-    private func valued(
+    func valued(
         _ derivation: Derivation, statement: Expression, at assignments: [Assignment], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> DerivativeResult {

@@ -31,6 +31,16 @@ public enum StatementResult: Sendable, Equatable {
     case descent(DescentResult)
     /// `chain L wrt w`: the names as a graph, each edge its local derivative, every path's product.
     case chain(ChainResult)
+    /// `[a, b]`, `[[a, b], [c, d]]`.
+    case list(ListResult)
+    /// `tangent E at x = a`.
+    case tangent(TangentResult)
+    /// `taylor E at x = a order n`.
+    case taylor(TaylorResult)
+    /// `dy/dx from LHS = RHS`.
+    case implicit(ImplicitResult)
+    /// `gradient`, `hessian`, `jacobian`.
+    case matrix(MatrixResult)
 }
 
 /// A value table: one row per value of the running variable, one column per expression.

@@ -19,6 +19,10 @@ struct Chart {
     /// For curves with poles: leave out of the view the few values far outside the rest. Data
     /// (a loss per step) is shown whole.
     var clipsOutliers = false
+    /// A fixed y range (a Taylor polynomial far from its point leaves any sensible view).
+    var yRange: (Double, Double)?
+    /// Points marked with a dot and a label (the point a tangent touches).
+    var markers: [(x: Double, y: Double, label: String)] = []
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
     static let width = 640.0
@@ -32,7 +36,7 @@ struct Chart {
         let xs = series.flatMap { $0.pieces.flatMap { $0.map(\.x) } }
         let ys = series.flatMap { $0.pieces.flatMap { $0.map(\.y) } }
         let (xLow, xHigh) = xRange ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, by: 0)
-        let (yLow, yHigh) = clipsOutliers ? Self.visibleRange(ys) : Self.padded(ys.min() ?? -1, ys.max() ?? 1, by: 0.05)
+        let (yLow, yHigh) = yRange ?? (clipsOutliers ? Self.visibleRange(ys) : Self.padded(ys.min() ?? -1, ys.max() ?? 1, by: 0.05))
         func px(_ x: Double) -> Double { margin.left + (x - xLow) / (xHigh - xLow) * plotWidth }
         func py(_ y: Double) -> Double { margin.top + (yHigh - y) / (yHigh - yLow) * plotHeight }
 
@@ -76,6 +80,10 @@ struct Chart {
                     svg.path(piece.map { (px($0.x), py($0.y)) }, stroke: colour, width: 2, extra: "class=\"curve\"")
                 }
             }
+        }
+        for marker in markers where marker.y >= yLow && marker.y <= yHigh {
+            svg.raw("<circle cx=\"\(SVGWriter.number(px(marker.x)))\" cy=\"\(SVGWriter.number(py(marker.y)))\" r=\"4.5\" fill=\"#222\"/>")
+            svg.label(marker.label, x: px(marker.x) + 8, y: py(marker.y) + 16, size: 12)
         }
         svg.raw("</g>")
 

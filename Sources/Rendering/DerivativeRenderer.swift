@@ -69,25 +69,28 @@ public enum DerivativeRenderer {
             let names = result.derivation.result.freeVariables
             if !names.isEmpty { lines.append("(= \(NumberFormatting.shortest(value)) at the current values of \(names.joined(separator: ", ")))") }
         }
-        if let chain = result.chain {
-            return (lines + ChainRenderer.stepLines(result, chain, indent: "  ")).joined(separator: "\n")
-        }
+        return (lines + stepTextLines(result, indent: "  ")).joined(separator: "\n")
+    }
+
+    /// The derivation's steps as plain-text lines (what follows the answer), each starting with `indent`.
+    static func stepTextLines(_ result: DerivativeResult, indent: String) -> [String] {
+        if let chain = result.chain { return ChainRenderer.stepLines(result, chain, indent: indent) }
+        var lines: [String] = []
         if let held = result.derivation.heldSubexpression {
             let written = result.derivation.steps.first.map { ", so the expression is \(plain.print($0.expression))" } ?? ""
-            lines.append("  holding \(plain.print(held)) as the variable \(result.derivation.variable) = \(plain.print(held))\(written)")
+            lines.append("\(indent)holding \(plain.print(held)) as the variable \(result.derivation.variable) = \(plain.print(held))\(written)")
         }
-        guard stepsFit(result) else { return (lines + [stepsOmittedNote(result)]).joined(separator: "\n") }
-        let steps = result.derivation.steps
+        guard stepsFit(result) else { return lines + [String(indent.dropLast(2)) + stepsOmittedNote(result)] }
         let multipleOrders = result.derivation.order > 1
         var number = 0
-        for step in steps {
+        for step in result.derivation.steps {
             number += 1
             if multipleOrders, step.rule != .simplify {
-                lines.append("derivative \(number / 2 + 1):")
+                lines.append("\(indent.dropLast(2))derivative \(number / 2 + 1):")
             }
-            lines.append(contentsOf: stepLines(step, number: "\(number).", indent: "  "))
+            lines.append(contentsOf: stepLines(step, number: "\(number).", indent: indent))
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     static func ruleName(_ step: DerivativeStep) -> String {
@@ -182,25 +185,24 @@ public enum DerivativeRenderer {
     }
 
     public static func markdown(_ result: DerivativeResult) -> String {
-        var lines: [String] = []
-        var number = 0
-        if let chain = result.chain {
-            lines = ChainRenderer.markdownLines(result, chain)
-        } else if stepsFit(result) {
-            if let held = result.derivation.heldSubexpression {
-                let u = LaTeXPrinter.name(result.derivation.variable)
-                lines.append("holding $\(latex.print(held))$ as the variable $\(u) = \(latex.print(held))$")
-                lines.append("")
-            }
-            for step in result.derivation.steps {
-                number += 1
-                lines.append(contentsOf: markdownLines(step, number: "\(number).", indent: ""))
-            }
-        } else {
-            lines.append(stepsOmittedNote(result))
-        }
         let answer = "**Answer:** $\(latexHeadline(result))$"
-        return (lines + ["", answer]).joined(separator: "\n")
+        return (markdownStepLines(result) + ["", answer]).joined(separator: "\n")
+    }
+
+    /// The derivation's steps as Markdown lines (a numbered list), without the answer.
+    static func markdownStepLines(_ result: DerivativeResult) -> [String] {
+        if let chain = result.chain { return ChainRenderer.markdownLines(result, chain) }
+        guard stepsFit(result) else { return [stepsOmittedNote(result)] }
+        var lines: [String] = []
+        if let held = result.derivation.heldSubexpression {
+            let u = LaTeXPrinter.name(result.derivation.variable)
+            lines.append("holding $\(latex.print(held))$ as the variable $\(u) = \(latex.print(held))$")
+            lines.append("")
+        }
+        for (index, step) in result.derivation.steps.enumerated() {
+            lines.append(contentsOf: markdownLines(step, number: "\(index + 1).", indent: ""))
+        }
+        return lines
     }
 
     static func markdownLines(_ step: DerivativeStep, number: String, indent: String) -> [String] {

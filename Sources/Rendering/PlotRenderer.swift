@@ -8,16 +8,21 @@ import JSON
 public enum PlotRenderer {
     static let plain = ExpressionPrinter.unicode
 
-    public static func render(_ plot: PlotData) -> RenderedOutput {
-        let names = plot.curves.map { plain.print($0.expression) }
-        let range = "\(NumberFormatting.shortest(plot.from))..\(NumberFormatting.shortest(plot.to))"
-        let title = "\(names.joined(separator: ", ")) for \(plot.variable) in \(range)"
-        let chart = Chart(
+    /// The chart of a plot's curves, each named in the legend.
+    static func chart(_ plot: PlotData, title: String, names: [String]) -> Chart {
+        Chart(
             title: title, xLabel: plot.variable,
             series: zip(names, plot.curves).map { name, curve in
                 Chart.Series(name: name, pieces: curve.segments.map { $0.map { ($0.x, $0.y) } })
             },
             xRange: (plot.from, plot.to), clipsOutliers: true)
+    }
+
+    public static func render(_ plot: PlotData) -> RenderedOutput {
+        let names = plot.curves.map { plain.print($0.expression) }
+        let range = "\(NumberFormatting.shortest(plot.from))..\(NumberFormatting.shortest(plot.to))"
+        let title = "\(names.joined(separator: ", ")) for \(plot.variable) in \(range)"
+        let chart = chart(plot, title: title, names: names)
         var lines = ["plot \(title) (\(plot.sampleCount) points per curve)"]
         var curves: [JSONValue] = []
         for (name, curve) in zip(names, plot.curves) {

@@ -29,4 +29,8 @@ public enum MimeType {
     public static let gradient = "application/vnd.calculus.gradient+json"
     public static let plot = "application/vnd.calculus.plot+json"
     public static let chain = "application/vnd.calculus.chain+json"
+    public static let tangent = "application/vnd.calculus.tangent+json"
+    public static let taylor = "application/vnd.calculus.taylor+json"
+    public static let implicit = "application/vnd.calculus.implicit+json"
+    public static let matrix = "application/vnd.calculus.matrix+json"
 }

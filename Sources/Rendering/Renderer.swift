@@ -26,6 +26,11 @@ public enum Renderer {
         case .layers(let layers): .display(TrainingRenderer.render(layers))
         case .descent(let descent): .display(TrainingRenderer.render(descent))
         case .chain(let chain): .display(ChainRenderer.render(chain))
+        case .list(let list): .display(MatrixRenderer.render(list))
+        case .tangent(let tangent): .display(TangentRenderer.render(tangent))
+        case .taylor(let taylor): .display(TaylorRenderer.render(taylor))
+        case .implicit(let implicit): .display(ImplicitRenderer.render(implicit))
+        case .matrix(let matrix): .display(MatrixRenderer.render(matrix))
         }
     }
 

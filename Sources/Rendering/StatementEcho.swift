@@ -66,4 +66,16 @@ enum StatementEcho {
         let terms = terms(of: expression).count
         return terms > 1 ? "\\text{(a sum of \(terms) terms)}" : "\\text{(an expression of \(expression.nodeCount) nodes)}"
     }
+
+    /// ` at x = 1, y = 2`, or nothing without values.
+    static func at(_ assignments: [Assignment], _ printer: ExpressionPrinter) -> String {
+        assignments.isEmpty ? "" : " at " + assignments.map { "\($0.name) = \(printer.print($0.value))" }.joined(separator: ", ")
+    }
+
+    /// `\quad\text{at } x = 1,\ y = 2`, or nothing without values.
+    static func latexAt(_ assignments: [Assignment]) -> String {
+        let latex = LaTeXPrinter()
+        return assignments.isEmpty ? ""
+            : "\\quad\\text{at } " + assignments.map { "\(LaTeXPrinter.name($0.name)) = \(latex.print($0.value))" }.joined(separator: ",\\ ")
+    }
 }

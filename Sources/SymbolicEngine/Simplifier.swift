@@ -197,11 +197,44 @@ public struct Simplifier: Sendable {
         {
             return .number(result)
         }
+        if let exact = Self.trigonometricValue(function, argument) { return .number(exact) }
         switch (function, argument) {
         case (.ln, .builtin(.exp, let inner)): return inner
         case (.exp, .builtin(.ln, let inner)): return inner
         case (.abs, .builtin(.abs, _)): return argument
         default: return .builtin(function, argument)
+        }
+    }
+
+    /// sin, cos, tan, sec, csc and cot at a whole multiple of π/2 (`sin(π)` is 0, not the double
+    /// 1.2e-16 that a Taylor polynomial about π would carry as a coefficient); nil at a pole or elsewhere.
+    static func trigonometricValue(_ function: Builtin, _ argument: Expression) -> Double? {
+        guard [.sin, .cos, .tan, .sec, .csc, .cot].contains(function), let turns = piMultiple(of: argument),
+            case .rational(let p, let q) = turns * .rational(2, 1), q == 1
+        else { return nil }
+        let quarter = ((p % 4) + 4) % 4
+        let sine: Double = [0, 1, 0, -1][quarter]
+        let cosine: Double = [1, 0, -1, 0][quarter]
+        switch function {
+        case .sin: return sine
+        case .cos: return cosine
+        case .tan: return cosine == 0 ? nil : sine / cosine
+        case .sec: return cosine == 0 ? nil : 1 / cosine
+        case .csc: return sine == 0 ? nil : 1 / sine
+        default: return sine == 0 ? nil : cosine / sine
+        }
+    }
+
+    /// k when the expression is k·π for an exact fraction k (`π`, `2π`, `π/2`, `-3π/2`).
+    static func piMultiple(of expression: Expression) -> Coefficient? {
+        switch expression {
+        case .constant(.pi): return .one
+        case .negate(let inner): return piMultiple(of: inner).map { -$0 }
+        case .binary(.multiply, let a, .constant(.pi)), .binary(.multiply, .constant(.pi), let a): return coefficient(of: a)
+        case .binary(.divide, let a, let b):
+            guard let k = piMultiple(of: a), let q = coefficient(of: b), let inverse = q.reciprocal else { return nil }
+            return k * inverse
+        default: return nil
         }
     }
 

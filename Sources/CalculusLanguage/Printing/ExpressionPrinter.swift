@@ -22,6 +22,14 @@ public struct ExpressionPrinter: Sendable {
         render(expression).text
     }
 
+    /// `[2x·y, x² + cos(y)]`, `[[2y, 2x], [2x, 0]]`: the list literal the parser reads back.
+    public func print(_ list: ListLiteral) -> String {
+        switch list {
+        case .vector(let entries): "[" + entries.map(print).joined(separator: ", ") + "]"
+        case .matrix(let rows): "[" + rows.map { print(.vector($0)) }.joined(separator: ", ") + "]"
+        }
+    }
+
     private func render(_ expression: Expression) -> (text: String, strength: Strength) {
         switch expression {
         case .number(let value):

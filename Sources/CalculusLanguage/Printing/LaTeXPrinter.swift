@@ -9,6 +9,12 @@ public struct LaTeXPrinter: Sendable {
         render(expression).text
     }
 
+    /// A vector as a row `\begin{pmatrix} a & b \end{pmatrix}`, a matrix row by row.
+    public func print(_ list: ListLiteral) -> String {
+        let body = list.rows.map { $0.map(print).joined(separator: " & ") }.joined(separator: " \\\\ ")
+        return "\\begin{pmatrix} \(body) \\end{pmatrix}"
+    }
+
     private func render(_ expression: Expression) -> (text: String, strength: Strength) {
         switch expression {
         case .number(let value):

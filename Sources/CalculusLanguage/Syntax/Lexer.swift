@@ -76,6 +76,7 @@ public struct Lexer {
             case "=": advance(); add(.equals, start)
             case "'", "′": advance(); add(.prime, start)
             case "∂": advance(); add(.partial, start)
+            case "∇": advance(); add(.nabla, start)
             case "π":
                 advance()
                 add(.identifier("π"), start)
@@ -118,7 +119,7 @@ public struct Lexer {
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
     static func isNameStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || (c.properties.isAlphabetic && c != "π" && c != "∂" && superscriptValue(c) == nil)
+        c == "_" || (c.properties.isAlphabetic && c != "π" && c != "∂" && c != "∇" && superscriptValue(c) == nil)
     }
 
     static func isNameContinue(_ c: Unicode.Scalar) -> Bool {

@@ -17,6 +17,8 @@ public struct Parser {
     private var depth = 0
     /// Names bound in the session: a bound `e` or `pi` is the user's, not the constant.
     public var boundNames: Set<String>
+    /// Words that end an expression only in the statement being read (`order` after `taylor … at x = a`).
+    private var stopWords: Set<String> = []
 
     /// The deepest nesting of brackets, operators and calls one expression may have. Parsing,
     /// printing and differentiating recurse on it; the kernel runs them on a thread whose stack
@@ -91,12 +93,78 @@ public struct Parser {
                 return .define(name: name, parameters: parameters.names, body: body)
             }
         }
+        if case .nabla = current.kind {
+            advance()
+            return try derivativeMatrix(.gradient, [try expression()])
+        }
+        if case .leftBracket = current.kind {
+            let list = try listLiteral()
+            return .list(list, at: try optionalAssignments())
+        }
+        let derivativeStart = index
         let value = try expression()
+        if isKeyword("from") {
+            guard case .derivative(.variable(let dependent), let independent, 1) = value else {
+                throw CalculusError.syntax(
+                    "'from' follows a first derivative in Leibniz form, as in dy/dx from x^2 + y^2 = 25", at: tokens[derivativeStart].range)
+            }
+            advance()
+            let left = try expression()
+            try require(.equals, "'=' and the right side of the equation, as in dy/dx from x^2 + y^2 = 25")
+            let right = try expression()
+            return .implicit(dependent: dependent, independent: independent, left: left, right: right, at: try optionalAssignments())
+        }
         if isKeyword("at") || isKeyword("where") {
             advance()
             return .evaluate(value, at: try assignments())
         }
         return .evaluate(value, at: [])
+    }
+
+    /// `at x = 1, y = 2` when it follows; none otherwise.
+    private mutating func optionalAssignments() throws(CalculusError) -> [Assignment] {
+        guard isKeyword("at") || isKeyword("where") else { return [] }
+        advance()
+        return try assignments()
+    }
+
+    /// The rest of `gradient E wrt x, y at …` after its expressions.
+    private mutating func derivativeMatrix(_ kind: DerivativeMatrixKind, _ expressions: [Expression]) throws(CalculusError) -> Statement.Kind {
+        var names: [String]?
+        if isKeyword("wrt") {
+            advance()
+            var list: [String] = []
+            repeat { list.append(try name()) } while consume(.comma)
+            names = list
+        }
+        return .derivativeMatrix(kind, expressions, withRespectTo: names, at: try optionalAssignments())
+    }
+
+    /// `[a, b]` or `[[a, b], [c, d]]`.
+    private mutating func listLiteral() throws(CalculusError) -> ListLiteral {
+        let open = current
+        try require(.leftBracket, "'['")
+        if case .leftBracket = current.kind {
+            var rows: [[Expression]] = []
+            repeat {
+                let rowStart = current
+                guard case .vector(let row) = try listLiteral() else {
+                    throw CalculusError.syntax("a list nests at most two deep (a matrix: [[a, b], [c, d]])", at: rowStart.range)
+                }
+                if let first = rows.first, first.count != row.count {
+                    throw CalculusError.syntax(
+                        "the rows of a matrix have the same length: this one has \(row.count) \(row.count == 1 ? "entry" : "entries"), the first \(first.count)",
+                        at: rowStart.range)
+                }
+                rows.append(row)
+            } while consume(.comma)
+            try require(.rightBracket, "']' to close the '[' at line \(open.range.start.line), column \(open.range.start.column)")
+            return .matrix(rows)
+        }
+        if case .rightBracket = current.kind { throw CalculusError.syntax("a list needs at least one entry", at: current.range) }
+        let entries = try expressionList()
+        try require(.rightBracket, "']' to close the '[' at line \(open.range.start.line), column \(open.range.start.column)")
+        return .vector(entries)
     }
 
     private mutating func keywordStatement(_ word: String) throws(CalculusError) -> Statement.Kind {
@@ -167,6 +235,46 @@ public struct Parser {
             }
             advance()
             return .layers(count: count, body, at: try assignments())
+        case "tangent":
+            let body = try expression()
+            guard isKeyword("at") || isKeyword("where") else {
+                throw expected("'at' and the point, as in tangent sin(x) at x = 1")
+            }
+            advance()
+            return .tangent(body, at: try assignments())
+        case "taylor":
+            let body = try expression()
+            guard isKeyword("at") || isKeyword("where") else {
+                throw expected("'at' and the point, as in taylor e^x at x = 0 order 4")
+            }
+            advance()
+            stopWords = ["order"]
+            defer { stopWords = [] }
+            let point = try assignments()
+            var order = Self.defaultTaylorOrder
+            if isKeyword("order") {
+                advance()
+                let orderToken = current
+                order = try wholeNumber("the order, a whole number from 1 to \(Self.maximumTaylorOrder), as in order 4")
+                guard (1...Self.maximumTaylorOrder).contains(order) else {
+                    throw CalculusError.syntax(
+                        "a Taylor polynomial's order is from 1 to \(Self.maximumTaylorOrder), not \(order)", at: orderToken.range)
+                }
+            }
+            return .taylor(body, at: point, order: order)
+        case "gradient", "hessian":
+            return try derivativeMatrix(word == "gradient" ? .gradient : .hessian, [try expression()])
+        case "jacobian":
+            guard case .leftBracket = current.kind else {
+                throw CalculusError.syntax(
+                    "jacobian takes a list of expressions, as in jacobian [x*y, x + y] wrt x, y (for one expression, gradient E)",
+                    at: current.range)
+            }
+            let listStart = current
+            guard case .vector(let entries) = try listLiteral() else {
+                throw CalculusError.syntax("jacobian takes one list of expressions, not a matrix", at: listStart.range)
+            }
+            return try derivativeMatrix(.jacobian, entries)
         case "chain":
             let output = try expression()
             guard isKeyword("wrt") else { throw expected("'wrt' and the variable, as in chain L wrt w") }
@@ -191,6 +299,10 @@ public struct Parser {
             throw unexpected()
         }
     }
+
+    /// `taylor E at x = a` without `order`, and the highest order asked for.
+    public static let defaultTaylorOrder = 5
+    public static let maximumTaylorOrder = 20
 
     /// A literal whole number (not an expression: `layers 20 sigmoid(u)` must not read `20 sigmoid(u)`
     /// as a product).
@@ -356,7 +468,7 @@ public struct Parser {
         var nextName: String?
         switch current.kind {
         case .identifier(let name):
-            if Keywords.expression.contains(name) { return false }
+            if Keywords.expression.contains(name) || stopWords.contains(name) { return false }
             startsFactor = true
             nextName = name
         case .leftParen, .partial: startsFactor = true

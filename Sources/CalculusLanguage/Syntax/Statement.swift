@@ -39,6 +39,51 @@ public struct Statement: Hashable, Sendable {
         case chain(Expression, withRespectTo: String)
         /// `check dL/dz`: symbolic, autograd and finite difference at the session's current values.
         case checkHere(Expression)
+        /// `[2x·y, x² + cos(y)]`, `[[1, 2], [3, 4]] at x = 1`: a vector or matrix, as the kernel prints them.
+        case list(ListLiteral, at: [Assignment])
+        /// `tangent E at x = a` (later assignments give other names values).
+        case tangent(Expression, at: [Assignment])
+        /// `taylor E at x = a order n`.
+        case taylor(Expression, at: [Assignment], order: Int)
+        /// `dy/dx from LHS = RHS at x = 3, y = 4`: `dependent` is a function of `independent`.
+        case implicit(dependent: String, independent: String, left: Expression, right: Expression, at: [Assignment])
+        /// `gradient E wrt x, y`, `∇E`, `hessian E wrt …`, `jacobian [E1, E2] wrt …`; without `wrt`
+        /// (nil), every free name in order of appearance.
+        case derivativeMatrix(DerivativeMatrixKind, [Expression], withRespectTo: [String]?, at: [Assignment])
+    }
+}
+
+public enum DerivativeMatrixKind: String, Hashable, Sendable {
+    case gradient, hessian, jacobian
+}
+
+/// A list literal: a vector `[a, b]` or a matrix `[[a, b], [c, d]]` (rows of equal length).
+public enum ListLiteral: Hashable, Sendable {
+    case vector([Expression])
+    case matrix([[Expression]])
+
+    public var rows: [[Expression]] {
+        switch self {
+        case .vector(let entries): [entries]
+        case .matrix(let rows): rows
+        }
+    }
+
+    public func map(_ transform: (Expression) throws(CalculusError) -> Expression) throws(CalculusError) -> ListLiteral {
+        switch self {
+        case .vector(let entries):
+            var mapped: [Expression] = []
+            for entry in entries { mapped.append(try transform(entry)) }
+            return .vector(mapped)
+        case .matrix(let rows):
+            var mapped: [[Expression]] = []
+            for row in rows {
+                var newRow: [Expression] = []
+                for entry in row { newRow.append(try transform(entry)) }
+                mapped.append(newRow)
+            }
+            return .matrix(mapped)
+        }
     }
 }
 
@@ -75,9 +120,10 @@ public struct RangeSpecification: Hashable, Sendable {
 /// Words with a fixed meaning. Expression keywords end an expression and cannot be names;
 /// statement keywords only mean something at the start of a statement.
 public enum Keywords {
-    public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt"]
+    public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt", "from"]
     public static let statement: [String] = [
         "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot", "layers", "descend", "chain",
+        "tangent", "taylor", "gradient", "hessian", "jacobian",
     ]
     /// Names with a fixed meaning that also may not be rebound (besides the built-ins).
     public static let reservedNames: Set<String> = ["diff"]

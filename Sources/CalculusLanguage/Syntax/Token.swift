@@ -11,6 +11,8 @@ public struct Token: Hashable, Sendable {
         case comma, semicolon, equals, prime, range
         /// `∂`, which starts a partial derivative operator.
         case partial
+        /// `∇`, the gradient of what follows.
+        case nabla
         case newline
         /// A character or literal the language has no use for; the parser reports it when it gets there.
         case invalid(message: String, kind: CalculusError.Kind)
@@ -55,6 +57,7 @@ public struct Token: Hashable, Sendable {
         case .prime: "'''"
         case .range: "'..'"
         case .partial: "'∂'"
+        case .nabla: "'∇'"
         case .newline: "end of line"
         case .invalid(let message, _): message
         case .end: "end of input"

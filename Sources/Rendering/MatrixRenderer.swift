@@ -1,0 +1,131 @@
+import CalculusLanguage
+import CalculusSession
+import JSON
+
+/// Renders vectors and matrices: list literals, and `gradient`, `hessian` and `jacobian` with each
+/// entry's derivative and its steps (folded away in Markdown as `<details>`, one per entry). Plain
+/// text prints them as the lists the language reads back; LaTeX as `pmatrix`.
+public enum MatrixRenderer {
+    static let plain = ExpressionPrinter.unicode
+    static let ascii = ExpressionPrinter.ascii
+    static let latex = LaTeXPrinter()
+
+    static func json(_ list: ListLiteral) -> JSONValue {
+        switch list {
+        case .vector(let entries): .array(entries.map { .string(ascii.print($0)) })
+        case .matrix(let rows): .array(rows.map { .array($0.map { .string(ascii.print($0)) }) })
+        }
+    }
+
+    /// Numbers as JSON numbers; nil when some entry is not a number.
+    static func values(_ list: ListLiteral) -> JSONValue {
+        func number(_ entry: Expression) -> JSONValue? { entry.numberValue.map(JSONValue.double) }
+        switch list {
+        case .vector(let entries):
+            let numbers = entries.compactMap(number)
+            return numbers.count == entries.count ? .array(numbers) : .null
+        case .matrix(let rows):
+            var result: [JSONValue] = []
+            for row in rows {
+                let numbers = row.compactMap(number)
+                guard numbers.count == row.count else { return .null }
+                result.append(.array(numbers))
+            }
+            return .array(result)
+        }
+    }
+
+    public static func render(_ result: ListResult) -> RenderedOutput {
+        let statement = plain.print(result.statement)
+        let shown = plain.print(result.result)
+        let at = StatementEcho.at(result.assignments, plain)
+        let text = statement == shown && at.isEmpty ? shown : "\(statement)\(at) = \(shown)"
+        let math = statement == shown && at.isEmpty ? latex.print(result.result)
+            : "\(latex.print(result.statement)) = \(latex.print(result.result))\(StatementEcho.latexAt(result.assignments))"
+        return RenderedOutput(data: [
+            MimeType.plain: .string(text),
+            MimeType.latex: .string("$$\(math)$$"),
+            MimeType.value: [
+                "expression": .string(ascii.print(result.statement)),
+                "result": json(result.result),
+                "value": values(result.result),
+            ],
+        ])
+    }
+
+    // MARK: Derivative matrices
+
+    static func statement(_ result: MatrixResult, _ printer: ExpressionPrinter) -> String {
+        let body = result.kind == .jacobian
+            ? "[" + result.expressions.map { StatementEcho.text($0, printer) }.joined(separator: ", ") + "]"
+            : StatementEcho.text(result.expressions[0], printer)
+        return "\(result.kind.rawValue) \(body) wrt \(result.variables.joined(separator: ", "))"
+    }
+
+    static func latexName(_ result: MatrixResult) -> String {
+        let body = result.kind == .jacobian
+            ? "\\left(" + result.expressions.map { StatementEcho.latex($0) }.joined(separator: ",\\ ") + "\\right)"
+            : "\\left(" + StatementEcho.latex(result.expressions[0]) + "\\right)"
+        switch result.kind {
+        case .gradient: return "\\nabla" + body
+        case .hessian: return "H" + body
+        case .jacobian: return "J" + body
+        }
+    }
+
+    /// What an entry is: `∂/∂x`, `∂²/∂x∂y`, `∂(x·y)/∂x`.
+    static func entryName(_ result: MatrixResult, row: Int, column: Int) -> String {
+        switch result.kind {
+        case .gradient: "∂/∂\(result.variables[column])"
+        case .hessian where row == column: "∂²/∂\(result.variables[row])²"
+        case .hessian: "∂²/∂\(result.variables[row])∂\(result.variables[column])"
+        case .jacobian: "∂/∂\(result.variables[column]) of \(StatementEcho.text(result.expressions[row], plain))"
+        }
+    }
+
+    public static func render(_ result: MatrixResult) -> RenderedOutput {
+        let list = result.list
+        let values = result.values
+        let statementText = statement(result, plain)
+        var lines: [String] = []
+        if let values, !result.assignments.isEmpty {
+            lines.append("\(statementText)\(StatementEcho.at(result.assignments, plain)) = \(plain.print(values))")
+            lines.append("\(statementText) = \(plain.print(list))")
+        } else {
+            lines.append("\(statementText) = \(plain.print(list))")
+            if let values { lines.append("(= \(plain.print(values)) at the current values)") }
+        }
+        var markdown: [String] = []
+        for (row, entries) in result.entries.enumerated() {
+            for (column, entry) in entries.enumerated() {
+                let name = entryName(result, row: row, column: column)
+                let value = entry.value.map { " = \(NumberFormatting.shortest($0))" } ?? ""
+                lines.append("\(name): \(plain.print(entry.derivation.result))\(value)")
+                lines += DerivativeRenderer.stepTextLines(entry, indent: "  ")
+                let latexValue = entry.value.map { " = \(NumberFormatting.shortest($0))" } ?? ""
+                markdown += [
+                    "<details><summary>\(TableRenderer.escape(name)): $\(latex.print(entry.derivation.result))\(latexValue)$</summary>",
+                    "",
+                ] + DerivativeRenderer.markdownStepLines(entry) + ["", "</details>", ""]
+            }
+        }
+        let answer = "\(latexName(result)) = \(latex.print(list))"
+            + (values.map { "\(StatementEcho.latexAt(result.assignments))\\ = \(latex.print($0))" } ?? "")
+        markdown = ["**\(result.kind.rawValue.capitalized)** by $\(result.variables.map(LaTeXPrinter.name).joined(separator: ", "))$: $\(answer)$", ""]
+            + ["each entry's steps (click to open):", ""] + markdown
+        return RenderedOutput(data: [
+            MimeType.plain: .string(lines.joined(separator: "\n")),
+            MimeType.markdown: .string(markdown.joined(separator: "\n")),
+            MimeType.latex: .string("$$\(answer)$$"),
+            MimeType.matrix: [
+                "kind": .string(result.kind.rawValue),
+                "expression": .string(statement(result, ascii)),
+                "expressions": .array(result.expressions.map { .string(StatementEcho.text($0, ascii)) }),
+                "variables": .array(result.variables.map(JSONValue.string)),
+                "result": json(list),
+                "value": values.map(Self.values) ?? .null,
+                "entries": .array(result.entries.map { .array($0.map(DerivativeRenderer.json)) }),
+            ],
+        ])
+    }
+}

@@ -1,0 +1,131 @@
+import CalculusLanguage
+
+/// The Taylor polynomial of an expression about a point, from its derivatives: each order's
+/// derivative, its exact value at the point, and the coefficient f⁽ᵏ⁾(a)/k!, exact where it is
+/// (`x³/6`, `443861162x¹⁹/1856156927625`, `-sin(1)/2`).
+public struct TaylorExpansion: Hashable, Sendable {
+    public var expression: Expression
+    public var variable: String
+    /// The point `a`, exactly as it is known (`1`, `π/2`).
+    public var point: Expression
+    public var order: Int
+    /// f⁽ᵏ⁾(x) for k = 0…order.
+    public var derivatives: [Expression]
+    /// f⁽ᵏ⁾(a), simplified (`cos(1)`, `16`).
+    public var valuesAtPoint: [Expression]
+    /// f⁽ᵏ⁾(a)/k!.
+    public var coefficients: [Expression]
+
+    /// Expands `expression` to `order` about `variable = point`.
+    public static func expand(
+        _ expression: Expression, variable: String, point: Expression, order: Int,
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) throws(CalculusError) -> TaylorExpansion {
+        let simplifier = Simplifier(isInterrupted: isInterrupted)
+        let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
+        var derivatives = [try simplifier.simplifyUnlessInterrupted(expression)]
+        for _ in 0..<order {
+            derivatives.append(try differentiator.differentiate(derivatives[derivatives.count - 1], variable: variable, order: 1))
+        }
+        var values: [Expression] = []
+        var coefficients: [Expression] = []
+        var factorial = 1
+        for (k, derivative) in derivatives.enumerated() {
+            if k > 0 { factorial *= k }
+            let value = exactConstants(try simplifier.simplifyUnlessInterrupted(derivative.substituting([variable: point])))
+            values.append(value)
+            coefficients.append(try coefficient(value, factorial: factorial, simplifier: simplifier))
+        }
+        return TaylorExpansion(
+            expression: expression, variable: variable, point: point, order: order, derivatives: derivatives,
+            valuesAtPoint: values, coefficients: coefficients)
+    }
+
+    /// The polynomial up to `order` (at most the expansion's), lowest order first, zero terms left out.
+    public func polynomial(upTo order: Int? = nil) -> Expression {
+        let last = min(order ?? self.order, self.order)
+        let base = Self.offset(variable, from: point)
+        var terms: [Expression] = []
+        for k in 0...last {
+            let power: Expression? = k == 0 ? nil : k == 1 ? base : .binary(.power, base, .number(Double(k)))
+            terms.append(Self.term(coefficients[k], times: power))
+        }
+        return Self.sum(terms)
+    }
+
+    /// `x - a`, `x + 1` for a = -1, `x` for a = 0.
+    public static func offset(_ variable: String, from point: Expression) -> Expression {
+        switch point {
+        case .number(0): .variable(variable)
+        case .number(let value) where value < 0: .binary(.add, .variable(variable), .number(-value))
+        default: .binary(.subtract, .variable(variable), point)
+        }
+    }
+
+    /// `c·(x - a)ᵏ` written as a reader writes it: `x³/6`, `-sin(1)·(x - 1)²/2`.
+    public static func term(_ coefficient: Expression, times power: Expression?) -> Expression {
+        guard let power else { return coefficient }
+        switch coefficient {
+        case .number(0): return .number(0)
+        case .number(1): return power
+        case .number(-1): return .negate(power)
+        case .number: return .binary(.multiply, coefficient, power)
+        case .binary(.divide, .number(let p), .number(let q)):
+            let numerator: Expression = p == 1 ? power : p == -1 ? .negate(power) : .binary(.multiply, .number(p), power)
+            return .binary(.divide, numerator, .number(q))
+        default:
+            return Simplifier().simplify(.binary(.multiply, coefficient, power))
+        }
+    }
+
+    /// Terms added left to right, a zero left out and a negative one subtracted: `1 - x²/2 + x⁴/24`.
+    public static func sum(_ terms: [Expression]) -> Expression {
+        var total: Expression?
+        for term in terms where term != .number(0) {
+            guard let sum = total else {
+                total = term
+                continue
+            }
+            if let magnitude = negated(term) {
+                total = .binary(.subtract, sum, magnitude)
+            } else {
+                total = .binary(.add, sum, term)
+            }
+        }
+        return total ?? .number(0)
+    }
+
+    /// The term without its leading minus sign, or nil when it has none.
+    static func negated(_ term: Expression) -> Expression? {
+        switch term {
+        case .negate(let operand): return operand
+        case .number(let value) where value < 0: return .number(-value)
+        case .binary(.multiply, let left, let right):
+            return negated(left).map { $0 == .number(1) ? right : .binary(.multiply, $0, right) }
+        case .binary(.divide, let left, let right):
+            return negated(left).map { .binary(.divide, $0, right) }
+        default: return nil
+        }
+    }
+
+    /// f⁽ᵏ⁾(a)/k!: a fraction in lowest terms when f⁽ᵏ⁾(a) is a whole number, else simplified.
+    static func coefficient(_ value: Expression, factorial: Int, simplifier: Simplifier) throws(CalculusError) -> Expression {
+        if case .number(let number) = value, let whole = Int(exactly: number), Swift.abs(whole) < 1 << 53 {
+            var (a, b) = (Swift.abs(whole), factorial)
+            while b != 0 { (a, b) = (b, a % b) }
+            let divisor = Swift.max(a, 1)
+            let (p, q) = (whole / divisor, factorial / divisor)
+            return q == 1 ? .number(Double(p)) : .binary(.divide, .number(Double(p)), .number(Double(q)))
+        }
+        if case .number(let number) = value { return .number(number / Double(factorial)) }
+        return try simplifier.simplifyUnlessInterrupted(.binary(.divide, value, .number(Double(factorial))))
+    }
+
+    /// `e^1` read as `e`, as a reader writes it.
+    static func exactConstants(_ expression: Expression) -> Expression {
+        expression.transformed { node -> Expression? in
+            if case .builtin(.exp, .number(1)) = node { return .constant(.e) }
+            return nil
+        }
+    }
+}
