@@ -33,10 +33,13 @@ public struct TaylorResult: Sendable, Equatable {
     public var pointValue: Double
     /// f⁽ᵏ⁾(a) as numbers, when every name has a value.
     public var values: [Double]?
+    /// The coefficients as the polynomial writes them: exact, or the value where the exact form is
+    /// long (`sinh(tanh(3))·…` of forty terms reads worse than its number).
+    public var coefficients: [Expression]
     public var polynomial: Expression
     /// The orders drawn beside `E` in the picture.
     public var plottedOrders: [Int]
-    /// `E` and its polynomials of `plottedOrders`, when every name has a value.
+    /// The polynomials of `plottedOrders`, then `E`, when every name has a value.
     public var plot: PlotData?
 }
 
@@ -180,19 +183,33 @@ extension Session {
             }
             values = numbers
         }
+        var coefficients = expansion.coefficients
+        if let values {
+            var factorial = 1.0
+            for k in coefficients.indices {
+                if k > 0 { factorial *= Double(k) }
+                if coefficients[k].nodeCount(upTo: Self.exactCoefficientNodes + 1) > Self.exactCoefficientNodes {
+                    coefficients[k] = .number(values[k] / factorial)
+                }
+            }
+        }
         let orders = Self.plottedOrders(order)
         var plot: PlotData?
         if numeric {
             let others = given.filter { $0.key != variable }.mapValues(Expression.number)
-            let curves = [body.substituting(others)] + orders.map { expansion.polynomial(upTo: $0).substituting(others) }
+            let curves = orders.map { expansion.polynomial(upTo: $0, coefficients: coefficients).substituting(others) }
+                + [body.substituting(others)]
             plot = try? self.plot(
                 curves, RangeSpecification(variable: variable, from: .number(a - 3), to: .number(a + 3), step: nil),
                 in: environment, isInterrupted: isInterrupted)
         }
         return TaylorResult(
-            expansion: expansion, assignments: assignments, pointValue: a, values: values,
-            polynomial: expansion.polynomial(), plottedOrders: orders, plot: plot)
+            expansion: expansion, assignments: assignments, pointValue: a, values: values, coefficients: coefficients,
+            polynomial: expansion.polynomial(coefficients: coefficients), plottedOrders: orders, plot: plot)
     }
+
+    /// A Taylor coefficient whose exact form has more nodes than this is written as its value.
+    static let exactCoefficientNodes = 24
 
     /// Up to four orders to draw: the first, two between, and the last.
     static func plottedOrders(_ order: Int) -> [Int] {

@@ -34,6 +34,13 @@ public enum TangentRenderer {
         )
     }
 
+    /// ` y ≈ 0.540302x + 0.301169`: the line in six digits, short enough for a legend.
+    static func legendLine(_ result: TangentResult) -> String {
+        guard let slope = result.slope, let intercept = result.intercept else { return "" }
+        let sign = intercept < 0 ? " - " : " + "
+        return " y ≈ \(NumberFormatting.readable(slope))\(result.variable)\(sign)\(NumberFormatting.readable(Swift.abs(intercept)))"
+    }
+
     public static func render(_ result: TangentResult) -> RenderedOutput {
         let steps = steps(result)
         var lines = [headline(result)]
@@ -55,7 +62,7 @@ public enum TangentRenderer {
         if let plot = result.plot {
             var chart = PlotRenderer.chart(
                 plot, title: "tangent to \(plain.print(result.expression)) at \(result.variable) = \(NumberFormatting.shortest(result.pointValue))",
-                names: [plain.print(result.expression), "tangent y ≈ " + (result.numericLine.map(plain.print) ?? "")])
+                names: [plain.print(result.expression), "tangent" + legendLine(result)])
             if let value = result.value {
                 chart.markers = [(result.pointValue, value, "(\(NumberFormatting.readable(result.pointValue)), \(NumberFormatting.readable(value)))")]
             }

@@ -9,7 +9,8 @@ public enum TaylorRenderer {
     static let plain = ExpressionPrinter.unicode
     static let latex = LaTeXPrinter()
 
-    /// A derivative of high order runs to pages; the table shows it shortened (the JSON has it whole).
+    /// A derivative of high order, and its exact value at the point, run to pages; the table shows
+    /// them shortened (the JSON has them whole).
     static let shownDerivativeCharacters = 60
 
     static func statement(_ result: TaylorResult) -> String {
@@ -37,8 +38,8 @@ public enum TaylorRenderer {
         func rows(_ number: (Double) -> String) -> [[String]] {
             (0...expansion.order).map { k in
                 [
-                    String(k), shortened(expansion.derivatives[k]), StatementEcho.text(expansion.valuesAtPoint[k], plain),
-                    result.values.map { number($0[k]) } ?? "", StatementEcho.text(expansion.coefficients[k], plain),
+                    String(k), shortened(expansion.derivatives[k]), shortened(expansion.valuesAtPoint[k]),
+                    result.values.map { number($0[k]) } ?? "", StatementEcho.text(result.coefficients[k], plain),
                 ]
             }
         }
@@ -55,12 +56,13 @@ public enum TaylorRenderer {
         ]
         var image = ""
         if let plot = result.plot {
-            let names = [plain.print(expansion.expression)] + result.plottedOrders.map { "order \($0)" }
+            // The function is drawn last, so that the polynomial that matches it best does not hide it.
+            let names = result.plottedOrders.map { "order \($0)" } + [plain.print(expansion.expression)]
             var chart = PlotRenderer.chart(
                 plot, title: "Taylor polynomials of \(plain.print(expansion.expression)) at \(x) = \(NumberFormatting.shortest(result.pointValue))",
                 names: names)
             // The function's own range, with room: a polynomial far from its point leaves any sensible view.
-            let ys = plot.curves.first?.segments.flatMap { $0.map(\.y) } ?? []
+            let ys = plot.curves.last?.segments.flatMap { $0.map(\.y) } ?? []
             if let low = ys.min(), let high = ys.max() {
                 let visible = Chart.visibleRange(ys)
                 let spread = Swift.max(visible.1 - visible.0, 1)
@@ -83,7 +85,9 @@ public enum TaylorRenderer {
         ] + HTMLTable.lines(headers: headers, rows: rows(NumberFormatting.readable)) + ["</div>"]
         data[MimeType.html] = .string(html.filter { !$0.isEmpty }.joined(separator: "\n"))
         let latexRows = (0...expansion.order).map { k in
-            "| \(k) | $\(latex.print(expansion.valuesAtPoint[k]))$ | \(result.values.map { NumberFormatting.readable($0[k]) } ?? "") | $\(latex.print(expansion.coefficients[k]))$ |"
+            let exact = plain.print(expansion.valuesAtPoint[k]).count > shownDerivativeCharacters
+                ? "(long: in the plain text and JSON)" : "$\(latex.print(expansion.valuesAtPoint[k]))$"
+            return "| \(k) | \(exact) | \(result.values.map { NumberFormatting.readable($0[k]) } ?? "") | $\(latex.print(result.coefficients[k]))$ |"
         }
         let markdown = [
             "**Taylor polynomial** of $\(latex.print(expansion.expression))$ at $\(LaTeXPrinter.name(x)) = \(latex.print(expansion.point))$, "
@@ -114,7 +118,8 @@ public enum TaylorRenderer {
                     "derivative": .string(ascii.print(expansion.derivatives[k])),
                     "at_point": .string(ascii.print(expansion.valuesAtPoint[k])),
                     "value": result.values.map { .double($0[k]) } ?? .null,
-                    "coefficient": .string(ascii.print(expansion.coefficients[k])),
+                    "coefficient": .string(ascii.print(result.coefficients[k])),
+                    "exact_coefficient": .string(ascii.print(expansion.coefficients[k])),
                 ]
             }),
             "plotted_orders": .array(result.plottedOrders.map { .int($0) }),

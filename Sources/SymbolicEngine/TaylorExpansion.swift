@@ -41,8 +41,10 @@ public struct TaylorExpansion: Hashable, Sendable {
             valuesAtPoint: values, coefficients: coefficients)
     }
 
-    /// The polynomial up to `order` (at most the expansion's), lowest order first, zero terms left out.
-    public func polynomial(upTo order: Int? = nil) -> Expression {
+    /// The polynomial up to `order` (at most the expansion's), lowest order first, zero terms left out;
+    /// with `coefficients` in place of the exact ones when given.
+    public func polynomial(upTo order: Int? = nil, coefficients: [Expression]? = nil) -> Expression {
+        let coefficients = coefficients ?? self.coefficients
         let last = min(order ?? self.order, self.order)
         let base = Self.offset(variable, from: point)
         var terms: [Expression] = []
