@@ -57,7 +57,8 @@ public struct MatrixResult: Sendable, Equatable {
     /// The expression (for `jacobian`, each of them) as typed.
     public var expressions: [Expression]
     public var variables: [String]
-    /// Row by row; a gradient is one row.
+    /// Row by row; a gradient is one row. Below a Hessian's diagonal, each entry is the one across
+    /// it (`entries[j][i]`): second partial derivatives commute, so each is derived once.
     public var entries: [[DerivativeResult]]
     public var assignments: [Assignment]
 
@@ -295,7 +296,7 @@ extension Session {
                 throw CalculusError(.math, "\(expressions.map(ExpressionPrinter.unicode.print).joined(separator: ", ")) has no variables to differentiate by")
             }
         }
-        let count = kind == .gradient ? variables.count : variables.count * (kind == .hessian ? variables.count : expressions.count)
+        let count = variables.count * (kind == .gradient ? 1 : kind == .hessian ? variables.count : expressions.count)
         guard count <= Self.maximumMatrixEntries else {
             throw CalculusError(.limit, "the \(kind.rawValue) would have \(count) entries; at most \(Self.maximumMatrixEntries)")
         }
@@ -316,9 +317,13 @@ extension Session {
             if kind == .gradient {
                 rows = [gradient]
             } else {
-                for (first, partial) in zip(variables, gradient) {
+                for (i, (first, partial)) in zip(variables, gradient).enumerated() {
                     var row: [DerivativeResult] = []
-                    for second in variables {
+                    for (j, second) in variables.enumerated() {
+                        if j < i {
+                            row.append(rows[j][i])
+                            continue
+                        }
                         let statement = Expression.derivative(
                             .derivative(expressions[0], variable: first, order: 1), variable: second, order: 1)
                         row.append(try entry(partial.derivation.result, second, statement: statement))

@@ -83,6 +83,39 @@ public enum MatrixRenderer {
         }
     }
 
+    /// The entry across the diagonal that a Hessian entry repeats, if it is one.
+    static func mirror(_ result: MatrixResult, row: Int, column: Int) -> (row: Int, column: Int)? {
+        result.kind == .hessian && column < row ? (column, row) : nil
+    }
+
+    /// The nodes of one entry's steps (counted without walking past `limit`).
+    static func stepNodes(_ entry: DerivativeResult, upTo limit: Int) -> Int {
+        var total = 0
+        var pending = entry.derivation.steps
+        while let step = pending.popLast(), total <= limit {
+            total += step.expression.nodeCount(upTo: limit + 1) + step.result.nodeCount(upTo: limit + 1)
+            pending.append(contentsOf: step.substeps)
+        }
+        return total
+    }
+
+    /// Which entries show their steps: in order, while all of them together hold at most
+    /// `DerivativeRenderer.displayBudget` nodes (a Hessian of a 10-weight loss has 55 derivations of
+    /// a few hundred nodes each; shown whole they are megabytes no browser typesets).
+    static func entriesWithSteps(_ result: MatrixResult) -> Set<[Int]> {
+        var shown = Set<[Int]>()
+        var remaining = DerivativeRenderer.displayBudget
+        for (row, entries) in result.entries.enumerated() {
+            for (column, entry) in entries.enumerated() where mirror(result, row: row, column: column) == nil {
+                let nodes = stepNodes(entry, upTo: remaining)
+                guard nodes <= remaining else { return shown }
+                remaining -= nodes
+                shown.insert([row, column])
+            }
+        }
+        return shown
+    }
+
     public static func render(_ result: MatrixResult) -> RenderedOutput {
         let list = result.list
         let values = result.values
@@ -95,21 +128,43 @@ public enum MatrixRenderer {
             lines.append("\(statementText) = \(plain.print(list))")
             if let values { lines.append("(= \(plain.print(values)) at the current values)") }
         }
+        let withSteps = entriesWithSteps(result)
         var markdown: [String] = []
+        var left = 0
         for (row, entries) in result.entries.enumerated() {
             for (column, entry) in entries.enumerated() {
                 let name = entryName(result, row: row, column: column)
+                if let across = mirror(result, row: row, column: column) {
+                    let note = "the same as \(entryName(result, row: across.row, column: across.column)): second partial derivatives commute"
+                    if withSteps.contains([across.row, across.column]) {
+                        lines.append("\(name): \(note)")
+                        markdown += ["<details><summary>\(TableRenderer.escape(name)): \(TableRenderer.escape(note))</summary>", "</details>", ""]
+                    }
+                    continue
+                }
+                guard withSteps.contains([row, column]) else {
+                    left += 1
+                    continue
+                }
                 let value = entry.value.map { " = \(NumberFormatting.shortest($0))" } ?? ""
                 lines.append("\(name): \(plain.print(entry.derivation.result))\(value)")
                 lines += DerivativeRenderer.stepTextLines(entry, indent: "  ")
-                let latexValue = entry.value.map { " = \(NumberFormatting.shortest($0))" } ?? ""
                 markdown += [
-                    "<details><summary>\(TableRenderer.escape(name)): $\(latex.print(entry.derivation.result))\(latexValue)$</summary>",
+                    "<details><summary>\(TableRenderer.escape(name)): $\(latex.print(entry.derivation.result))\(value)$</summary>",
                     "",
                 ] + DerivativeRenderer.markdownStepLines(entry) + ["", "</details>", ""]
             }
         }
-        let answer = "\(latexName(result)) = \(latex.print(list))"
+        if left > 0 {
+            let note = "(the steps of \(left) more \(left == 1 ? "entry are" : "entries are") left out, too long to show together: "
+                + "ask for one entry, as in d/d\(result.variables.last!) \(StatementEcho.text(result.expressions.last!, plain)), to see its steps)"
+            lines.append(note)
+            markdown.append(note)
+        }
+        let nodes = result.entries.reduce(0) { $0 + $1.reduce(0) { $0 + $1.derivation.result.nodeCount(upTo: DerivativeRenderer.displayBudget + 1) } }
+        let typeset = nodes <= DerivativeRenderer.displayBudget / 4
+            ? latex.print(list) : "\\text{a matrix of \(nodes) nodes (in full in the plain text)}"
+        let answer = "\(latexName(result)) = \(typeset)"
             + (values.map { "\(StatementEcho.latexAt(result.assignments))\\ = \(latex.print($0))" } ?? "")
         markdown = ["**\(result.kind.rawValue.capitalized)** by $\(result.variables.map(LaTeXPrinter.name).joined(separator: ", "))$: $\(answer)$", ""]
             + ["each entry's steps (click to open):", ""] + markdown
@@ -124,7 +179,21 @@ public enum MatrixRenderer {
                 "variables": .array(result.variables.map(JSONValue.string)),
                 "result": json(list),
                 "value": values.map(Self.values) ?? .null,
-                "entries": .array(result.entries.map { .array($0.map(DerivativeRenderer.json)) }),
+                "entries": .array(result.entries.enumerated().map { row, entries in
+                    .array(entries.enumerated().map { column, entry in
+                        if let across = mirror(result, row: row, column: column) {
+                            return ["same_as": .array([.int(across.row), .int(across.column)]),
+                                    "result": .string(ascii.print(entry.derivation.result)),
+                                    "value": entry.value.map(JSONValue.double) ?? .null]
+                        }
+                        var object = DerivativeRenderer.json(entry).objectValue ?? [:]
+                        if !withSteps.contains([row, column]) {
+                            object["steps"] = []
+                            object["steps_omitted"] = true
+                        }
+                        return .object(object)
+                    })
+                }),
             ],
         ])
     }

@@ -215,6 +215,31 @@ func benchmarkPrecision() throws {
     }
 }
 
+/// The loss of the Hessian row: a 10-weight sigmoid unit's squared error plus weight decay.
+let tenWeightLoss = "(sigmoid(0.5w1 - 0.3w2 + 0.8w3 - 0.1w4 + 0.6w5 - 0.7w6 + 0.2w7 + 0.9w8 - 0.4w9 + 0.35w10) - 1)^2 + "
+    + "0.01(w1^2 + w2^2 + w3^2 + w4^2 + w5^2 + w6^2 + w7^2 + w8^2 + w9^2 + w10^2)"
+
+/// Applications of the derivative, each from the cell to its full mime bundle with steps and picture:
+/// the rows benchmarks/applications_bench.py puts beside sympy.series and sympy.hessian.
+func benchmarkApplications() throws {
+    let weights = (1...10).map { "w\($0)" }.joined(separator: ", ")
+    for (name, cell) in [("taylor tan(x) at x = 0 order 20", "taylor tan(x) at x = 0 order 20"),
+                         ("hessian of a 10-weight loss", "hessian \(tenWeightLoss) wrt \(weights)")] {
+        let session = Session()
+        var bytes = 0
+        var first = ""
+        let seconds = try measure(seconds: 1) {
+            let results = try session.run(cell)
+            guard case .display(let output) = Renderer.render(results[0]) else { return }
+            bytes = output.data.values.reduce(0) { $0 + ($1.stringValue?.utf8.count ?? $1.serialized().count) }
+            first = output.plainText.split(separator: "\n").first.map(String.init) ?? ""
+        }
+        let computing = try measure(seconds: 0.5) { _ = try session.run(cell) }
+        report(["benchmark": "\"applications\"", "name": "\"\(name)\"", "seconds": "\(seconds)", "bundle_bytes": "\(bytes)",
+                "result_characters": "\(first.count)", "computing_seconds": "\(computing)"])
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 // As the kernel and `run` do: freed memory stays mapped until the process is idle.
@@ -227,6 +252,7 @@ try OSThread.runWithLargeStack { () throws -> Void in
     if which == "mlp" { let (environment, loss) = try mlpEnvironment(); for _ in 0..<3000 { _ = try GraphBuilder(environment: environment).build(loss) } }
     if which == "render" || which == "all" { try benchmarkRendering() }
     if which == "precision" { try benchmarkPrecision() }
+    if which == "applications" { try benchmarkApplications() }
     if which == "chain" { try benchmarkChain(links: Int(arguments.dropFirst().first ?? "1000") ?? 1000) }
     if which == "deep" {
         let depth = Int(arguments.dropFirst().first ?? "2000") ?? 2000
