@@ -6,6 +6,7 @@
 #   autograd: a 100,000-op chain and MLP(16, [32, 32, 1]) vs micrograd;
 #   large cell: grad of a 20,000-term sum end to end through Jupyter vs micrograd;
 #   chains: dL/dw through 100 and 1,000 named links vs SymPy substituting the definitions;
+#   applications: taylor tan(x) order 20 vs sympy.series, a 10-weight Hessian vs sympy.hessian;
 #   rendering: a 500-node graph and a 2,000-point plot to their mime bundles (an absolute goal).
 # Usage: benchmarks/run.sh [--rounds N]
 set -euo pipefail
@@ -29,6 +30,8 @@ echo "== a 400 KB cell end to end: grad of a 20,000-term sum vs micrograd buildi
 .venv/bin/python benchmarks/large_cell_bench.py
 echo "== chains through names: dL/dw through 100 and 1,000 named links"
 .venv/bin/python benchmarks/chain_bench.py .build/release/calculus-bench 100 1000
+echo "== applications: a Taylor polynomial of order 20 and a 10-weight Hessian"
+.venv/bin/python benchmarks/applications_bench.py .build/release/calculus-bench
 echo "== values settled in high precision (MPFR) beside the same cell in double precision"
 .build/release/calculus-bench precision
 echo "== rendering (goal: under 50 ms each)"

@@ -17,6 +17,8 @@ public enum NumberFormatting {
     /// needs no more than that in full (`1248`, `0.25`). Plain text and JSON keep `shortest`.
     public static func readable(_ value: Double) -> String {
         guard value.isFinite, value != 0 else { return shortest(value) }
+        // A whole number of at most six digits is its own six-digit form.
+        if value == value.rounded(), abs(value) < 1e6 { return shortest(value) }
         let six = String(format: "%.6g", value)
         if Double(six) == value { return shortest(value) }
         return six

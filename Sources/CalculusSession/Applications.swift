@@ -132,8 +132,10 @@ extension Session {
                     + "so it has no tangent line there")
         }
         let simplifier = Simplifier(isInterrupted: isInterrupted)
-        let valueAtPoint = try simplifier.simplifyUnlessInterrupted(resolved.substituting([variable: exact]))
-        let slopeAtPoint = try simplifier.simplifyUnlessInterrupted(derivative.derivation.result.substituting([variable: exact]))
+        // A tangent line is about numbers at a point: names with values are put in (`sin(2)`, not `sin(k)`).
+        let point = Self.numbers(known, except: variable).merging([variable: exact]) { $1 }
+        let valueAtPoint = try simplifier.simplifyUnlessInterrupted(resolved.substituting(point))
+        let slopeAtPoint = try simplifier.simplifyUnlessInterrupted(derivative.derivation.result.substituting(point))
         let line = TaylorExpansion.sum([
             valueAtPoint, TaylorExpansion.term(slopeAtPoint, times: TaylorExpansion.offset(variable, from: exact)),
         ])
@@ -152,10 +154,12 @@ extension Session {
             TaylorExpansion.term(.number(slope), times: .variable(variable)), .number(intercept),
         ])
         let others = given.filter { $0.key != variable }.mapValues(Expression.number)
-        result.plot = try? plot(
-            [body.substituting(others), result.numericLine!],
-            RangeSpecification(variable: variable, from: .number(a - 2), to: .number(a + 2), step: nil),
-            in: environment, isInterrupted: isInterrupted)
+        if var drawn = try? picture(of: body.substituting(others), variable: variable, around: a, halfWidth: 2, in: environment, isInterrupted: isInterrupted) {
+            // A straight line needs its two ends only.
+            let ends = [a - 2, a + 2].map { PlotData.Point(x: $0, y: value + slope * ($0 - a)) }
+            drawn.curves.append(PlotData.Curve(expression: result.numericLine!, segments: [ends]))
+            result.plot = drawn
+        }
         return result
     }
 
@@ -173,12 +177,17 @@ extension Session {
         if numeric {
             try checkDefined(resolved, at: a, variable: variable, order: 0, with: base, in: environment, for: "there is no Taylor polynomial about it")
         }
-        let expansion = try TaylorExpansion.expand(
-            resolved, variable: variable, point: exact, order: order, isInterrupted: isInterrupted)
+        // As for a tangent line, names with values are put in: the polynomial is in the variable alone.
+        var expansion = try TaylorExpansion.expand(
+            resolved.substituting(Self.numbers(known, except: variable)), variable: variable, point: exact, order: order,
+            isInterrupted: isInterrupted)
+        expansion.expression = body
         var values: [Double]?
         if numeric {
             var numbers: [Double] = []
-            for (k, derivative) in expansion.derivatives.enumerated() {
+            // From series arithmetic the values are exact fractions already; from derivatives, each is
+            // evaluated, which also finds a point outside the domain of a higher derivative.
+            for (k, derivative) in (expansion.derivatives.isEmpty ? expansion.valuesAtPoint : expansion.derivatives).enumerated() {
                 numbers.append(try checkDefined(
                     derivative, at: a, variable: variable, order: k, with: base, in: environment, for: "there is no Taylor polynomial about it"))
             }
@@ -198,11 +207,26 @@ extension Session {
         var plot: PlotData?
         if numeric {
             let others = given.filter { $0.key != variable }.mapValues(Expression.number)
-            let curves = orders.map { expansion.polynomial(upTo: $0, coefficients: coefficients).substituting(others) }
-                + [body.substituting(others)]
-            plot = try? self.plot(
-                curves, RangeSpecification(variable: variable, from: .number(a - 3), to: .number(a + 3), step: nil),
-                in: environment, isInterrupted: isInterrupted)
+            if let values, var drawn = try? picture(
+                of: body.substituting(others), variable: variable, around: a, halfWidth: 3, in: environment, isInterrupted: isInterrupted)
+            {
+                // The polynomials from their coefficients (Horner's rule in x - a), at the function's samples.
+                var factorial = 1.0
+                let numbers = values.indices.map { k -> Double in
+                    if k > 0 { factorial *= Double(k) }
+                    return values[k] / factorial
+                }
+                let xs = (0..<drawn.sampleCount).map { a - 3 + 6 * Double($0) / Double(drawn.sampleCount - 1) }
+                let polynomials = orders.map { order in
+                    PlotData.Curve(
+                        expression: expansion.polynomial(upTo: order, coefficients: coefficients),
+                        segments: [xs.map { x in
+                            PlotData.Point(x: x, y: numbers[0...order].reversed().reduce(0) { $0 * (x - a) + $1 })
+                        }])
+                }
+                drawn.curves = polynomials + drawn.curves
+                plot = drawn
+            }
         }
         return TaylorResult(
             expansion: expansion, assignments: assignments, pointValue: a, values: values, coefficients: coefficients,
@@ -211,6 +235,26 @@ extension Session {
 
     /// A Taylor coefficient whose exact form has more nodes than this is written as its value.
     static let exactCoefficientNodes = 24
+
+    /// The values as numbers to put in, all but `variable`'s.
+    static func numbers(_ values: [String: Double], except variable: String) -> [String: Expression] {
+        values.filter { $0.key != variable }.mapValues(Expression.number)
+    }
+
+    /// Samples of the curve in the pictures of `tangent` and `taylor`: over the chart's 640 pixels a
+    /// smooth curve needs no more.
+    static let applicationPlotSamples = 121
+
+    /// `E` near the point, as `plot` samples it (gaps where undefined, breaks at poles).
+    func picture(
+        of body: Expression, variable: String, around a: Double, halfWidth: Double, in environment: Environment,
+        isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> PlotData {
+        let step = 2 * halfWidth / Double(Self.applicationPlotSamples - 1)
+        return try plot(
+            [body], RangeSpecification(variable: variable, from: .number(a - halfWidth), to: .number(a + halfWidth), step: .number(step)),
+            in: environment, isInterrupted: isInterrupted)
+    }
 
     /// Up to four orders to draw: the first, two between, and the last.
     static func plottedOrders(_ order: Int) -> [Int] {

@@ -111,15 +111,19 @@ struct SVGWriter {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"
     }
 
-    static func escape(_ text: String) -> String {
+    /// Text made safe inside markup: `&`, `<` and `>` (and, inside attributes, `"`) as entities.
+    /// Most text has none of them, and is handed back as it is.
+    static func escape(_ text: String, quotes: Bool = true) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) else { return text }
         var result = ""
-        for character in text {
-            switch character {
+        result.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
+            case "\"" where quotes: result += "&quot;"
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result

@@ -61,16 +61,14 @@ public enum TableRenderer {
         ])
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escape(_ text: String) -> String { SVGWriter.escape(text, quotes: false) }
 }
 
 extension String {
     func trimmingTrailingSpaces() -> String {
-        var copy = self
-        while copy.hasSuffix(" ") { copy.removeLast() }
-        return copy
+        guard utf8.last == 0x20 else { return self }
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == 0x20 { end = utf8.index(before: end) }
+        return String(self[..<end])
     }
 }

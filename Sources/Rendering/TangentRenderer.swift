@@ -90,8 +90,6 @@ public enum TangentRenderer {
             "**Tangent** to $y = \(latex.print(result.expression))$ at $\(LaTeXPrinter.name(result.variable)) = \(latex.print(result.point))$: "
                 + "$y = \(latex.print(result.line))$",
             "",
-            image,
-            "",
             "1. \(steps.value)",
             "2. \(steps.slope); \(steps.slopeAtPoint)",
             "3. \(steps.line)",

@@ -34,11 +34,13 @@ public enum TaylorRenderer {
         let x = expansion.variable
         let a = plain.print(expansion.point)
         let polynomial = plain.print(result.polynomial)
-        let headers = ["k", "f⁽ᵏ⁾(\(x))", "f⁽ᵏ⁾(\(a))", "value", "f⁽ᵏ⁾(\(a))/k!"]
+        // Series arithmetic writes out no derivative: then the table has no f⁽ᵏ⁾(x) column.
+        let bySeries = expansion.derivatives.isEmpty
+        let headers = ["k"] + (bySeries ? [] : ["f⁽ᵏ⁾(\(x))"]) + ["f⁽ᵏ⁾(\(a))", "value", "f⁽ᵏ⁾(\(a))/k!"]
         func rows(_ number: (Double) -> String) -> [[String]] {
             (0...expansion.order).map { k in
-                [
-                    String(k), shortened(expansion.derivatives[k]), shortened(expansion.valuesAtPoint[k]),
+                [String(k)] + (bySeries ? [] : [shortened(expansion.derivatives[k])]) + [
+                    shortened(expansion.valuesAtPoint[k]),
                     result.values.map { number($0[k]) } ?? "", StatementEcho.text(result.coefficients[k], plain),
                 ]
             }
@@ -46,7 +48,8 @@ public enum TaylorRenderer {
         var lines = ["\(statement(result)) = \(polynomial)"]
         let offset = TaylorExpansion.offset(x, from: expansion.point)
         let power = offset == .variable(x) ? "\(x)ᵏ" : "(\(plain.print(offset)))ᵏ"
-        lines.append("  the sum of f⁽ᵏ⁾(\(a))/k!·\(power) for k = 0 to \(expansion.order):")
+        lines.append("  the sum of f⁽ᵏ⁾(\(a))/k!·\(power) for k = 0 to \(expansion.order)"
+            + (bySeries ? ", each coefficient exact, by series arithmetic:" : ":"))
         lines += TextTable.lines(headers: headers, rows: rows(NumberFormatting.shortest)).map { "  " + $0 }
 
         var data: [String: JSONValue] = [
@@ -93,8 +96,6 @@ public enum TaylorRenderer {
             "**Taylor polynomial** of $\(latex.print(expansion.expression))$ at $\(LaTeXPrinter.name(x)) = \(latex.print(expansion.point))$, "
                 + "order \(expansion.order): $\(latex.print(result.polynomial))$",
             "",
-            image,
-            "",
             "| $k$ | $f^{(k)}(\(latex.print(expansion.point)))$ | value | $f^{(k)}(\(latex.print(expansion.point)))/k!$ |",
             "| --- | --- | --- | --- |",
         ] + latexRows
@@ -115,7 +116,7 @@ public enum TaylorRenderer {
             "terms": .array((0...expansion.order).map { k in
                 [
                     "k": .int(k),
-                    "derivative": .string(ascii.print(expansion.derivatives[k])),
+                    "derivative": expansion.derivatives.isEmpty ? .null : .string(ascii.print(expansion.derivatives[k])),
                     "at_point": .string(ascii.print(expansion.valuesAtPoint[k])),
                     "value": result.values.map { .double($0[k]) } ?? .null,
                     "coefficient": .string(ascii.print(result.coefficients[k])),
@@ -123,6 +124,7 @@ public enum TaylorRenderer {
                 ]
             }),
             "plotted_orders": .array(result.plottedOrders.map { .int($0) }),
+            "method": .string(expansion.derivatives.isEmpty ? "series" : "derivatives"),
         ]
     }
 }

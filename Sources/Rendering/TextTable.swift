@@ -4,7 +4,7 @@ enum TextTable {
         var widths = headers.map(\.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+            cells.enumerated().map { $1 + String(repeating: " ", count: Swift.max(0, widths[$0] - $1.count)) }
                 .joined(separator: " │ ").trimmingTrailingSpaces()
         }
         return [line(headers), widths.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")] + rows.map(line)

@@ -9,7 +9,8 @@ public struct TaylorExpansion: Hashable, Sendable {
     /// The point `a`, exactly as it is known (`1`, `π/2`).
     public var point: Expression
     public var order: Int
-    /// f⁽ᵏ⁾(x) for k = 0…order.
+    /// f⁽ᵏ⁾(x) for k = 0…order; empty when the coefficients came from series arithmetic
+    /// (`TaylorSeries`), which needs no derivative written out.
     public var derivatives: [Expression]
     /// f⁽ᵏ⁾(a), simplified (`cos(1)`, `16`).
     public var valuesAtPoint: [Expression]
@@ -21,6 +22,7 @@ public struct TaylorExpansion: Hashable, Sendable {
         _ expression: Expression, variable: String, point: Expression, order: Int,
         isInterrupted: @escaping @Sendable () -> Bool = { false }
     ) throws(CalculusError) -> TaylorExpansion {
+        if let exact = seriesExpansion(expression, variable: variable, point: point, order: order) { return exact }
         let simplifier = Simplifier(isInterrupted: isInterrupted)
         let differentiator = SymbolicDifferentiator(isInterrupted: isInterrupted)
         var derivatives = [try simplifier.simplifyUnlessInterrupted(expression)]
@@ -38,6 +40,27 @@ public struct TaylorExpansion: Hashable, Sendable {
         }
         return TaylorExpansion(
             expression: expression, variable: variable, point: point, order: order, derivatives: derivatives,
+            valuesAtPoint: values, coefficients: coefficients)
+    }
+
+    /// The expansion from `TaylorSeries`, where every coefficient is an exact fraction.
+    static func seriesExpansion(_ expression: Expression, variable: String, point: Expression, order: Int) -> TaylorExpansion? {
+        guard let series = TaylorSeries.coefficients(of: expression, variable: variable, point: point, order: order) else { return nil }
+        var values: [Expression] = []
+        var coefficients: [Expression] = []
+        var factorial = TaylorSeries.Fraction.one
+        for (k, coefficient) in series.enumerated() {
+            do throws(TaylorSeries.Overflow) {
+                if k > 0 { factorial = try factorial * TaylorSeries.Fraction(Int128(k)) }
+                guard let value = (try coefficient * factorial).expression, let exact = coefficient.expression else { return nil }
+                values.append(value)
+                coefficients.append(exact)
+            } catch {
+                return nil
+            }
+        }
+        return TaylorExpansion(
+            expression: expression, variable: variable, point: point, order: order, derivatives: [],
             valuesAtPoint: values, coefficients: coefficients)
     }
 

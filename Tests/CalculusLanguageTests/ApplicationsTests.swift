@@ -47,7 +47,8 @@ import Testing
     @Test func tangentUsesTheSessionsValuesAndSaysWhereThereIsNone() throws {
         let notebook = Notebook()
         _ = try notebook.run("k = 2")
-        #expect(try headline(notebook, "tangent sin(k*x) at x = 1") == "tangent sin(k·x) at x = 1: y = sin(k) + k·cos(k)·(x - 1)")
+        #expect(try headline(notebook, "tangent sin(k*x) at x = 1") == "tangent sin(k·x) at x = 1: y = sin(2) + 2cos(2)·(x - 1)")
+        #expect(result(try headline(notebook, "taylor e^(k*x) at x = 0 order 3")) == "1 + 2x + 2x² + 4x³/3")
         #expect(notebook.error("tangent ln(x) at x = 0")?.message.contains("outside the domain") == true)
         #expect(notebook.error("tangent abs(x) at x = 0")?.message.contains("no derivative there") == true)
         #expect(notebook.error("tangent a*x^2 at x = 1")?.kind == .name)
@@ -70,16 +71,41 @@ import Testing
     }
 
     @Test func taylorJSONAndPicture() throws {
+        // About 0 every coefficient is a fraction: series arithmetic, no derivative written out.
         let output = try bundle(Session(), "taylor sin(x) at x = 0 order 5")
         let json = output.data["application/vnd.calculus.taylor+json"]
         #expect(json?["polynomial"]?.stringValue == "x - x^3/6 + x^5/120")
+        #expect(json?["method"]?.stringValue == "series")
         let terms = json?["terms"]?.arrayValue ?? []
         #expect(terms.count == 6)
-        #expect(terms[3]["derivative"]?.stringValue == "-cos(x)")
         #expect(terms[3]["at_point"]?.stringValue == "-1")
         #expect(terms[3]["coefficient"]?.stringValue == "-1/6")
         #expect(json?["plotted_orders"]?.arrayValue?.count == 4)
         #expect((output.data["text/html"]?.stringValue ?? "").contains("<img src=\"data:image/svg+xml;base64,"))
+        // About 1 the values are sin(1), cos(1): the derivatives, each in the table and the JSON.
+        let derived = try bundle(Session(), "taylor sin(x) at x = 1 order 3").data["application/vnd.calculus.taylor+json"]
+        #expect(derived?["method"]?.stringValue == "derivatives")
+        let third = derived?["terms"]?.arrayValue?[3]
+        #expect(third?["derivative"]?.stringValue == "-cos(x)")
+        #expect(third?["at_point"]?.stringValue == "-cos(1)")
+        #expect(third?["coefficient"]?.stringValue == "-cos(1)/6")
+    }
+
+    @Test func seriesArithmeticAgreesWithTheDerivatives() throws {
+        let notebook = Notebook()
+        // Each of these is exact by series arithmetic; the expected forms are the textbook series.
+        for (cell, expected) in [
+            ("taylor sigmoid(x) at x = 0 order 5", "1/2 + x/4 - x³/48 + x⁵/480"),
+            ("taylor atan(x) at x = 0 order 7", "x - x³/3 + x⁵/5 - x⁷/7"),
+            ("taylor asin(x) at x = 0 order 5", "x + x³/6 + 3x⁵/40"),
+            ("taylor sqrt(1 + x) at x = 0 order 3", "1 + x/2 - x²/8 + x³/16"),
+            ("taylor ln(x) at x = 1 order 3", "x - 1 - (x - 1)²/2 + (x - 1)³/3"),
+            ("taylor tanh(x) at x = 0 order 7", "x - x³/3 + 2x⁵/15 - 17x⁷/315"),
+            ("taylor cosh(x)/(1 - x) at x = 0 order 3", "1 + x + 3x²/2 + 3x³/2"),
+            ("taylor (x^2 + 1)^3 at x = 1 order 2", "8 + 24(x - 1) + 36(x - 1)²"),
+        ] {
+            #expect(result(try headline(notebook, cell)) == expected, "\(cell)")
+        }
     }
 
     @Test func taylorRefusesBadOrdersAndPointsOutsideTheDomain() throws {
