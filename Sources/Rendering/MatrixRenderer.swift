@@ -186,12 +186,15 @@ public enum MatrixRenderer {
                                     "result": .string(ascii.print(entry.derivation.result)),
                                     "value": entry.value.map(JSONValue.double) ?? .null]
                         }
-                        var object = DerivativeRenderer.json(entry).objectValue ?? [:]
-                        if !withSteps.contains([row, column]) {
-                            object["steps"] = []
+                        guard withSteps.contains([row, column]) else {
+                            // Its steps are left out: not written to JSON only to be dropped.
+                            var bare = entry
+                            bare.derivation.steps = []
+                            var object = DerivativeRenderer.json(bare).objectValue ?? [:]
                             object["steps_omitted"] = true
+                            return .object(object)
                         }
-                        return .object(object)
+                        return DerivativeRenderer.json(entry)
                     })
                 }),
             ],
