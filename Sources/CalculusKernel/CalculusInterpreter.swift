@@ -1,5 +1,6 @@
 import CalculusLanguage
 import CalculusSession
+import JSON
 import JupyterProtocol
 import KernelServer
 import Rendering
@@ -12,7 +13,31 @@ public final class CalculusInterpreter: Interpreter {
     public let session = Session()
     public let kernelInfo: KernelInfo = CalculusInterpreter.makeKernelInfo()
 
+    /// Every widget model this kernel opened and still has, with its current state.
+    private var models: [String: [String: JSONValue]] = [:]
+    /// The `explore` each slider belongs to, by the slider's model id.
+    private var explorations: [String: Exploration] = [:]
+    private var modelCount = 0
+
+    /// An `explore` on the page: its statement, the sliders' names by model id, their values, and the
+    /// model that shows the rendering.
+    final class Exploration {
+        let statement: Statement
+        let sliderNames: [String: String]
+        var values: [String: Double]
+        let htmlModel: String
+
+        init(statement: Statement, sliderNames: [String: String], values: [String: Double], htmlModel: String) {
+            self.statement = statement
+            self.sliderNames = sliderNames
+            self.values = values
+            self.htmlModel = htmlModel
+        }
+    }
+
     public init() {}
+
+    public var openComms: [String: String] { models.mapValues { _ in Widgets.target } }
 
     public func execute(_ request: ExecutionRequest) throws(ExecutionError) {
         // Hold each value back until the next one arrives: the last one is the cell's execute_result,
@@ -28,7 +53,11 @@ public final class CalculusInterpreter: Interpreter {
             try session.execute(request.code, isInterrupted: request.isInterrupted) { result in
                 flushPending(asResult: false)
                 switch Renderer.render(result) {
-                case .display(let output): pending = output
+                case .display(var output):
+                    if case .explore(let exploration) = result {
+                        output.data[Widgets.viewMime] = openWidgets(for: exploration, publish: request.publish)
+                    }
+                    pending = output
                 case .stream(let text): request.publish(.stream(name: "stdout", text: text))
                 }
             }
@@ -37,6 +66,73 @@ public final class CalculusInterpreter: Interpreter {
             flushPending(asResult: false)
             let rendered = ErrorRenderer.render(error, cell: request.code)
             throw ExecutionError(name: rendered.name, value: rendered.value, traceback: rendered.traceback)
+        }
+    }
+
+    // MARK: Widgets
+
+    private func newModel(_ state: [String: JSONValue], publish: (ExecutionOutput) -> Void) -> String {
+        modelCount += 1
+        let id = "calculus-model-\(modelCount)"
+        models[id] = state
+        let (data, metadata) = Widgets.openData(state)
+        publish(.commOpen(id: id, target: Widgets.target, data: data, metadata: metadata))
+        return id
+    }
+
+    /// Opens the models of an `explore` (a slider per name, the rendering under them, a box around
+    /// them) and gives the display member that shows the box.
+    private func openWidgets(for result: ExploreResult, publish: (ExecutionOutput) -> Void) -> JSONValue {
+        var children: [String] = []
+        var names: [String: String] = [:]
+        for slider in result.sliders {
+            let layout = newModel(Widgets.layout(), publish: publish)
+            let style = newModel(Widgets.sliderStyle(), publish: publish)
+            let id = newModel(
+                Widgets.floatSlider(
+                    description: slider.name, minimum: slider.minimum, maximum: slider.maximum, step: slider.step,
+                    value: slider.value, layout: layout, style: style),
+                publish: publish)
+            names[id] = slider.name
+            children.append(id)
+        }
+        let htmlLayout = newModel(Widgets.layout(), publish: publish)
+        let htmlStyle = newModel(Widgets.htmlStyle(), publish: publish)
+        let html = newModel(
+            Widgets.html(ExploreRenderer.html(result.outcome), layout: htmlLayout, style: htmlStyle), publish: publish)
+        children.append(html)
+        let box = newModel(Widgets.verticalBox(children: children, layout: newModel(Widgets.layout(), publish: publish)), publish: publish)
+        let exploration = Exploration(statement: result.statement, sliderNames: names, values: result.values, htmlModel: html)
+        for id in names.keys { explorations[id] = exploration }
+        return Widgets.view(box)
+    }
+
+    /// A slider moved (`update` with its new value): the statement runs again at the sliders' values
+    /// and the rendering model gets the result. `request_state` is answered with the model's state;
+    /// `comm_close` forgets the model.
+    public func receiveComm(id: String, data: JSONValue, closing: Bool, publish: (ExecutionOutput) -> Void) {
+        guard models[id] != nil else { return }
+        if closing {
+            models[id] = nil
+            explorations[id] = nil
+            return
+        }
+        switch data["method"]?.stringValue {
+        case "request_state":
+            publish(.commMessage(id: id, data: Widgets.update(models[id] ?? [:])))
+        case "update":
+            let changes = data["state"]?.objectValue ?? [:]
+            models[id]?.merge(changes) { $1 }
+            publish(.commMessage(id: id, data: Widgets.update(changes, echo: true)))
+            guard let exploration = explorations[id], let name = exploration.sliderNames[id],
+                let value = changes["value"]?.doubleValue, value.isFinite
+            else { return }
+            exploration.values[name] = value
+            let html = ExploreRenderer.html(session.explore(exploration.statement, at: exploration.values))
+            models[exploration.htmlModel]?["value"] = .string(html)
+            publish(.commMessage(id: exploration.htmlModel, data: Widgets.update(["value": .string(html)])))
+        default:
+            break
         }
     }
 

@@ -70,7 +70,7 @@ public final class Session {
             isInterrupted: isInterrupted)
     }
 
-    private func run(
+    func run(
         _ statement: Statement, in environment: inout Environment, isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> StatementResult? {
         switch statement.kind {
@@ -168,6 +168,8 @@ public final class Session {
         case .derivativeMatrix(let kind, let expressions, let names, let assignments):
             return .matrix(try derivativeMatrix(
                 kind, expressions, withRespectTo: names, at: assignments, in: environment, isInterrupted: isInterrupted))
+        case .explore(let inner, let sliders):
+            return .explore(try explore(inner, sliders: sliders, in: environment, isInterrupted: isInterrupted))
         case .checkAnswer, .checkAt, .checkHere:
             throw CalculusError(.syntax, "check takes a derivative by a name: check d/dx E at x = a, check dL/dz, or check d/dx E = A")
         }

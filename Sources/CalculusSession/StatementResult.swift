@@ -41,6 +41,8 @@ public enum StatementResult: Sendable, Equatable {
     case implicit(ImplicitResult)
     /// `gradient`, `hessian`, `jacobian`.
     case matrix(MatrixResult)
+    /// `explore STATEMENT with a in lo..hi`.
+    indirect case explore(ExploreResult)
 }
 
 /// A value table: one row per value of the running variable, one column per expression.

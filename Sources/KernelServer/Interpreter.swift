@@ -15,6 +15,16 @@ public protocol Interpreter: AnyObject {
     func isComplete(code: String) -> Completeness
     /// One of `user_expressions`: evaluated silently after a successful execution.
     func evaluate(expression: String) throws(ExecutionError) -> MimeBundle
+    /// A `comm_msg` (or, with `closing`, a `comm_close`) from the front end on a comm the interpreter
+    /// opened; what it sends back goes out through `publish` (as `.commMessage`).
+    func receiveComm(id: String, data: JSONValue, closing: Bool, publish: (ExecutionOutput) -> Void)
+    /// The comms open now, by id, with their target names (for `comm_info_request`).
+    var openComms: [String: String] { get }
+}
+
+extension Interpreter {
+    public func receiveComm(id: String, data: JSONValue, closing: Bool, publish: (ExecutionOutput) -> Void) {}
+    public var openComms: [String: String] { [:] }
 }
 
 public struct KernelInfo: Sendable {
@@ -53,6 +63,10 @@ public enum ExecutionOutput: Sendable, Equatable {
     case stream(name: String, text: String)
     case displayData(MimeBundle)
     case executeResult(MimeBundle)
+    /// A comm the kernel opens (a widget model: `target` is `jupyter.widget`), on iopub.
+    case commOpen(id: String, target: String, data: JSONValue, metadata: JSONValue)
+    /// A message the kernel sends on a comm it opened.
+    case commMessage(id: String, data: JSONValue)
 }
 
 public struct ExecutionRequest {

@@ -201,7 +201,19 @@ public final class KernelServer: @unchecked Sendable {
                 if ready.contains(1) { return }
                 guard let frames = try shell.receive(dontWait: true) else { continue }
                 guard let request = decode(frames, channel: "shell") else { continue }
-                handleShell(request, shell: shell, publisher: publisher)
+                if request.messageType == "comm_msg" {
+                    for message in try Self.supersedingMoves(request, waitingOn: shell, decode: { self.decode($0, channel: "shell") }) {
+                        if message.skipped {
+                            // Superseded by a later move of the same slider: acknowledged, not computed.
+                            publisher.status("busy", parent: message.message)
+                            publisher.status("idle", parent: message.message)
+                        } else {
+                            handleShell(message.message, shell: shell, publisher: publisher)
+                        }
+                    }
+                } else {
+                    handleShell(request, shell: shell, publisher: publisher)
+                }
                 servedSinceTrim = true
             } catch let error as ZMQError where error.isContextTerminated {
                 return
@@ -209,6 +221,51 @@ public final class KernelServer: @unchecked Sendable {
                 Log.warning("shell channel: \(error)")
             }
         }
+    }
+
+    /// How long a widget update waits for more moves of a slider to arrive before it is computed.
+    static let moveGatheringMilliseconds = 2
+
+    /// A slider dragged sends moves faster than a statement runs again: the message that arrived and
+    /// every one waiting behind it (or arriving within `moveGatheringMilliseconds`), in order, with each
+    /// `update` that a later `update` of the same comm supersedes marked skipped. The later one takes
+    /// the earlier one's other changes, so that only the last position is computed and nothing is lost.
+    static func supersedingMoves(
+        _ first: Message, waitingOn shell: ZMQSocket, decode: ([[UInt8]]) -> Message?
+    ) throws -> [(message: Message, skipped: Bool)] {
+        var batch = [first]
+        while true {
+            if let frames = try shell.receive(dontWait: true) {
+                if let message = decode(frames) { batch.append(message) }
+                continue
+            }
+            guard try !ZMQSocket.pollReadable([shell], timeoutMilliseconds: moveGatheringMilliseconds).isEmpty else { break }
+        }
+        func update(_ message: Message) -> (comm: String, state: [String: JSONValue])? {
+            guard message.messageType == "comm_msg", message.content["data"]?["method"]?.stringValue == "update",
+                let comm = message.content["comm_id"]?.stringValue
+            else { return nil }
+            return (comm, message.content["data"]?["state"]?.objectValue ?? [:])
+        }
+        var result = batch.map { (message: $0, skipped: false) }
+        // From the last to the first: an update with a later one of the same comm is skipped, and its
+        // changes go into that later one where it has none of its own.
+        var latest: [String: Int] = [:]
+        for index in result.indices.reversed() {
+            guard let (comm, state) = update(result[index].message) else { continue }
+            guard let later = latest[comm] else {
+                latest[comm] = index
+                continue
+            }
+            result[index].skipped = true
+            var content = result[later].message.content.objectValue ?? [:]
+            var data = content["data"]?.objectValue ?? [:]
+            let merged = state.merging(data["state"]?.objectValue ?? [:]) { $1 }
+            data["state"] = .object(merged)
+            content["data"] = .object(data)
+            result[later].message.content = .object(content)
+        }
+        return result
     }
 
     // MARK: Messages
@@ -293,7 +350,13 @@ public final class KernelServer: @unchecked Sendable {
         case "history_request":
             reply(on: shell, to: request, content: ["status": "ok", "history": .array(history.reply(to: content))])
         case "comm_info_request":
-            reply(on: shell, to: request, content: ["status": "ok", "comms": [:]])
+            // All open comms, or those of the target asked for.
+            let target = content["target_name"]?.stringValue
+            var comms: [String: JSONValue] = [:]
+            for (id, name) in interpreter.openComms where target == nil || target == name {
+                comms[id] = ["target_name": .string(name)]
+            }
+            reply(on: shell, to: request, content: ["status": "ok", "comms": .object(comms)])
         case "shutdown_request":
             let restart = content["restart"]?.boolValue ?? false
             let replyContent: JSONValue = ["status": "ok", "restart": .bool(restart)]
@@ -303,8 +366,16 @@ public final class KernelServer: @unchecked Sendable {
         case "interrupt_request":
             InterruptSignal.raise()
             reply(on: shell, to: request, content: ["status": "ok"])
-        case "comm_open", "comm_msg", "comm_close":
-            break  // No comm targets: nothing to do, and nothing to reply per the spec.
+        case "comm_msg", "comm_close":
+            // On a comm the interpreter opened (a widget's slider); no reply, per the spec.
+            interpreter.receiveComm(
+                id: content["comm_id"]?.stringValue ?? "", data: content["data"] ?? [:],
+                closing: request.messageType == "comm_close",
+                publish: { publisher.publishComm($0, parent: request) })
+        case "comm_open":
+            // The kernel offers no comm targets to the front end: close such a comm at once, per the spec.
+            publisher.publish(
+                type: "comm_close", content: ["comm_id": content["comm_id"] ?? "", "data": [:]], parent: request)
         default:
             Log.warning("shell channel: unknown message type \(request.messageType); ignored")
         }
@@ -347,6 +418,8 @@ public final class KernelServer: @unchecked Sendable {
                             "metadata": .object(bundle.metadata),
                         ],
                         parent: request)
+                case .commOpen, .commMessage:
+                    publisher.publishComm(output, parent: request)
                 }
             })
         do {
@@ -416,6 +489,21 @@ final class IOPubPublisher {
             content: content
         )
         try? socket.send(codec.encode(message))
+    }
+
+    /// `comm_open` and `comm_msg` from the interpreter, on iopub.
+    func publishComm(_ output: ExecutionOutput, parent: Message) {
+        switch output {
+        case .commOpen(let id, let target, let data, let metadata):
+            publish(
+                type: "comm_open",
+                content: ["comm_id": .string(id), "target_name": .string(target), "data": data, "metadata": metadata],
+                parent: parent)
+        case .commMessage(let id, let data):
+            publish(type: "comm_msg", content: ["comm_id": .string(id), "data": data], parent: parent)
+        default:
+            break
+        }
     }
 
     func status(_ state: String, parent: Message) {

@@ -33,4 +33,5 @@ public enum MimeType {
     public static let taylor = "application/vnd.calculus.taylor+json"
     public static let implicit = "application/vnd.calculus.implicit+json"
     public static let matrix = "application/vnd.calculus.matrix+json"
+    public static let explore = "application/vnd.calculus.explore+json"
 }

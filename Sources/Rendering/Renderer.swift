@@ -31,6 +31,7 @@ public enum Renderer {
         case .taylor(let taylor): .display(TaylorRenderer.render(taylor))
         case .implicit(let implicit): .display(ImplicitRenderer.render(implicit))
         case .matrix(let matrix): .display(MatrixRenderer.render(matrix))
+        case .explore(let explore): .display(ExploreRenderer.render(explore))
         }
     }
 

@@ -29,6 +29,8 @@ struct EvalCommand: ParsableCommand {
                 case .displayData(let bundle), .executeResult(let bundle):
                     let member = bundle.data[mime].map { $0.stringValue ?? $0.prettySerialized() } ?? bundle.plainText ?? ""
                     Self.write(member + "\n", to: 1)
+                case .commOpen, .commMessage:
+                    break  // Widgets need a front end; the display bundle carries the rendering.
                 }
             }
             do {

@@ -84,16 +84,24 @@ struct RunCommand: ParsableCommand {
         }
         if !parameters.isEmpty { cells = Self.injecting(try Self.parameterCell(parameters), into: cells) }
         let timeout = self.timeout
-        let failure: String? = OSThread.runWithLargeStack { () -> String? in
+        let finished: (String?, JSONValue?) = OSThread.runWithLargeStack { () -> (String?, JSONValue?) in
             let interpreter = CalculusInterpreter()
             var count = 0
             var failure: String?
+            var widgets = Widgets.SavedState()
             for index in cells.indices {
                 guard case .object(var cell) = cells[index], cell["cell_type"] == "code" else { continue }
                 let source = Self.text(cell["source"])
                 count += 1
                 let (outputs, error) = execute(source, count: count, interpreter: interpreter, timeout: timeout)
-                var json = outputs.map { Self.json($0, count: count) }
+                var json = outputs.compactMap { Self.json($0, count: count) }
+                for output in outputs {
+                    switch output {
+                    case .commOpen(let id, _, let data, _): widgets.opened(id, data: data)
+                    case .commMessage(let id, let data): widgets.updated(id, data: data)
+                    default: break
+                    }
+                }
                 if let error {
                     json.append(["output_type": "error", "ename": .string(error.name), "evalue": .string(error.value),
                                  "traceback": .array(error.traceback.map(JSONValue.string))])
@@ -107,9 +115,14 @@ struct RunCommand: ParsableCommand {
                 cells[index] = .object(cell)
                 if failure != nil { break }
             }
-            return failure
+            // The widgets' state, as Jupyter saves it: a re-opened notebook shows the sliders again.
+            return (failure, widgets.isEmpty ? nil : widgets.notebookMetadata)
         }
+        let failure = finished.0
         notebook["cells"] = .array(cells)
+        var metadata = notebook["metadata"]?.objectValue ?? [:]
+        metadata["widgets"] = finished.1
+        notebook["metadata"] = .object(metadata)
         let target = output ?? path
         try Data((JSONValue.object(notebook).prettySerialized() + "\n").utf8).write(to: URL(fileURLWithPath: target))
         if let failure {
@@ -146,10 +159,11 @@ struct RunCommand: ParsableCommand {
         switch output {
         case .stream(_, let text): text
         case .displayData(let bundle), .executeResult(let bundle): (bundle.plainText ?? "") + "\n"
+        case .commOpen, .commMessage: ""
         }
     }
 
-    static func json(_ output: ExecutionOutput, count: Int) -> JSONValue {
+    static func json(_ output: ExecutionOutput, count: Int) -> JSONValue? {
         switch output {
         case .stream(let name, let text):
             ["output_type": "stream", "name": .string(name), "text": .string(text)]
@@ -158,6 +172,8 @@ struct RunCommand: ParsableCommand {
         case .executeResult(let bundle):
             ["output_type": "execute_result", "execution_count": .int(count), "data": .object(bundle.data),
              "metadata": .object(bundle.metadata)]
+        case .commOpen, .commMessage:
+            nil  // Not an output: the widgets' state goes into the notebook's metadata.
         }
     }
 }

@@ -275,6 +275,44 @@ public struct Parser {
                 throw CalculusError.syntax("jacobian takes one list of expressions, not a matrix", at: listStart.range)
             }
             return try derivativeMatrix(.jacobian, entries)
+        case "explore":
+            let start = current
+            let inner = try statementKind()
+            let end = tokens[max(index - 1, 0)].range.end
+            let text = String(String.UnicodeScalarView(scalars[start.range.start.offset..<end.offset]))
+            let statement = Statement(kind: inner, range: SourceRange(start: start.range.start, end: end), source: text)
+            guard statement.isExplorable else {
+                throw CalculusError.syntax(
+                    "explore shows a statement that computes something (a derivative, tangent, plot, backward, chain, …); "
+                        + "a binding, a definition, print or descend cannot be explored", at: start.range)
+            }
+            guard isKeyword("with") else {
+                throw expected("'with' and a slider, as in explore tangent sin(x) at x = a with a in -3..3")
+            }
+            advance()
+            var sliders: [Slider] = []
+            repeat {
+                let nameToken = current
+                let name = try name()
+                if sliders.contains(where: { $0.name == name }) {
+                    throw CalculusError.syntax("\(name) has a slider already", at: nameToken.range)
+                }
+                guard isKeyword("in") else { throw expected("'in lo..hi' after \(name)") }
+                advance()
+                let from = try expression()
+                try require(.range, "'..' between the two ends of the slider's range")
+                let to = try expression()
+                var step: Expression?
+                if isKeyword("step") {
+                    advance()
+                    step = try expression()
+                }
+                sliders.append(Slider(name: name, from: from, to: to, step: step))
+                guard sliders.count <= Self.maximumSliders else {
+                    throw CalculusError.syntax("explore takes at most \(Self.maximumSliders) sliders", at: nameToken.range)
+                }
+            } while consume(.comma)
+            return .explore(statement, sliders: sliders)
         case "chain":
             let output = try expression()
             guard isKeyword("wrt") else { throw expected("'wrt' and the variable, as in chain L wrt w") }
@@ -299,6 +337,9 @@ public struct Parser {
             throw unexpected()
         }
     }
+
+    /// The most sliders one `explore` shows.
+    public static let maximumSliders = 3
 
     /// `taylor E at x = a` without `order`, and the highest order asked for.
     public static let defaultTaylorOrder = 5

@@ -50,6 +50,32 @@ public struct Statement: Hashable, Sendable {
         /// `gradient E wrt x, y`, `∇E`, `hessian E wrt …`, `jacobian [E1, E2] wrt …`; without `wrt`
         /// (nil), every free name in order of appearance.
         case derivativeMatrix(DerivativeMatrixKind, [Expression], withRespectTo: [String]?, at: [Assignment])
+        /// `explore tangent sin(x) at x = a with a in -3..3`: the statement under a slider per name.
+        indirect case explore(Statement, sliders: [Slider])
+    }
+
+    /// Whether the statement can run again and again under sliders: it shows something and changes
+    /// nothing (a binding, a definition, `print` and `descend` are not).
+    public var isExplorable: Bool {
+        switch kind {
+        case .bind, .define, .print, .descend, .explore: false
+        default: true
+        }
+    }
+}
+
+/// `a in -3..3 step 0.1` of `explore`.
+public struct Slider: Hashable, Sendable {
+    public var name: String
+    public var from: Expression
+    public var to: Expression
+    public var step: Expression?
+
+    public init(name: String, from: Expression, to: Expression, step: Expression?) {
+        self.name = name
+        self.from = from
+        self.to = to
+        self.step = step
     }
 }
 
@@ -120,10 +146,10 @@ public struct RangeSpecification: Hashable, Sendable {
 /// Words with a fixed meaning. Expression keywords end an expression and cannot be names;
 /// statement keywords only mean something at the start of a statement.
 public enum Keywords {
-    public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt", "from"]
+    public static let expression: Set<String> = ["at", "where", "for", "in", "step", "wrt", "from", "with"]
     public static let statement: [String] = [
         "print", "simplify", "expand", "grad", "backward", "graph", "check", "table", "plot", "layers", "descend", "chain",
-        "tangent", "taylor", "gradient", "hessian", "jacobian",
+        "tangent", "taylor", "gradient", "hessian", "jacobian", "explore",
     ]
     /// Names with a fixed meaning that also may not be rebound (besides the built-ins).
     public static let reservedNames: Set<String> = ["diff"]
