@@ -127,7 +127,7 @@ public final class CalculusInterpreter: Interpreter {
             guard let exploration = explorations[id], let name = exploration.sliderNames[id],
                 let value = changes["value"]?.doubleValue, value.isFinite
             else { return }
-            exploration.values[name] = value
+            exploration.values[name] = Session.onStep(value)
             let html = ExploreRenderer.html(session.explore(exploration.statement, at: exploration.values))
             models[exploration.htmlModel]?["value"] = .string(html)
             publish(.commMessage(id: exploration.htmlModel, data: Widgets.update(["value": .string(html)])))

@@ -54,8 +54,9 @@ extension Session {
         return result
     }
 
-    /// A slider's value without the last bit of a sum of steps (0.30000000000000004 is 0.3).
-    static func onStep(_ value: Double) -> Double {
+    /// A slider's value without the last bit of a sum of steps (0.30000000000000004 is 0.3): twelve
+    /// significant digits, as a front end's slider steps in decimals.
+    public static func onStep(_ value: Double) -> Double {
         guard value != 0, value.isFinite else { return value }
         let scale = Glibc.pow(10, 11 - Glibc.floor(Glibc.log10(Swift.abs(value))))
         return (value * scale).rounded() / scale

@@ -55,7 +55,7 @@ public enum Widgets {
         state["continuous_update"] = true
         state["orientation"] = "horizontal"
         state["readout"] = true
-        state["readout_format"] = ".4g"
+        state["readout_format"] = ".4~g"  // four significant digits, no trailing zeros (d3-format)
         state["disabled"] = false
         state["behavior"] = "drag-tap"
         state["layout"] = reference(layout)

@@ -480,12 +480,13 @@ final class IOPubPublisher {
 
     deinit { socket.close() }
 
-    func publish(type: String, content: JSONValue, parent: Message?) {
+    func publish(type: String, content: JSONValue, parent: Message?, metadata: JSONValue = [:]) {
         let message = Message(
             // The topic frame: clients subscribe to everything, ipykernel's naming is kept for tools that filter.
             identities: [Array("kernel.\(session).\(type)".utf8)],
             header: Message.header(type: type, session: session),
             parentHeader: parent?.header ?? [:],
+            metadata: metadata,
             content: content
         )
         try? socket.send(codec.encode(message))
@@ -495,10 +496,10 @@ final class IOPubPublisher {
     func publishComm(_ output: ExecutionOutput, parent: Message) {
         switch output {
         case .commOpen(let id, let target, let data, let metadata):
+            // The widget protocol's version travels in the message's metadata, where front ends read it.
             publish(
-                type: "comm_open",
-                content: ["comm_id": .string(id), "target_name": .string(target), "data": data, "metadata": metadata],
-                parent: parent)
+                type: "comm_open", content: ["comm_id": .string(id), "target_name": .string(target), "data": data],
+                parent: parent, metadata: metadata)
         case .commMessage(let id, let data):
             publish(type: "comm_msg", content: ["comm_id": .string(id), "data": data], parent: parent)
         default:

@@ -20,14 +20,14 @@ def execute(kernel, code):
 def explore(kernel, code):
     reply, messages = execute(kernel, code)
     assert reply["content"]["status"] == "ok", reply["content"]
-    opens = {m["content"]["comm_id"]: m["content"] for m in messages if m["msg_type"] == "comm_open"}
+    opens = {m["content"]["comm_id"]: dict(m["content"], metadata=m["metadata"]) for m in messages if m["msg_type"] == "comm_open"}
     shown = [m for m in messages if m["msg_type"] in ("execute_result", "display_data") and VIEW in m["content"]["data"]]
     assert len(shown) == 1
     data = shown[0]["content"]["data"]
     by_name = {}
     for comm_id, content in opens.items():
         assert content["target_name"] == "jupyter.widget"
-        assert content["metadata"]["version"].startswith("2.")
+        assert content["metadata"]["version"].startswith("2.")  # the message's metadata, as front ends read it
         by_name.setdefault(content["data"]["state"]["_model_name"], []).append(comm_id)
     return opens, by_name, data
 

@@ -297,3 +297,58 @@ def test_committed_notebooks_show_every_picture_after_running(lab, browser, fron
         assert all(counts[key] == expected[key] for key in expected) and not counts["spilled"], \
             f"{path.name}: committed {expected}, shown after running {counts}"
 
+
+
+def test_explore_slider_moved_with_the_keyboard_changes_picture_and_numbers(lab, browser):
+    """JupyterLab with its widget manager (jupyterlab_widgets): the slider of an `explore`, moved with
+    the arrow keys, changes the tangent line's numbers and its picture on the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, token = lab
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "calculus", "display_name": "Calculus", "language": "calculus"}
+    notebook.cells = [nbformat.v4.new_code_cell("explore tangent sin(x) at x = a with a in -3..3")]
+    request = urllib.request.Request(
+        f"{base}/api/contents/explore.ipynb?token={token}", method="PUT",
+        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10)
+    browser.get(f"{base}/lab/tree/explore.ipynb?reset&token={token}")
+    wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 90, "the Calculus kernel")
+    run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                                 if item.text.strip() == "Run"], 30, "the Run menu")
+    run_menu[0].click()
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
+             10, "Run All Cells").click()
+
+    def rendering():
+        return browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .widget-html-content")
+
+    try:
+        wait_for(lambda: "y = x" in rendering().text, 60, "the widget's rendering at a = 0")
+    except AssertionError:
+        browser.save_screenshot(str(SCREENSHOTS / "explore-failed.png"))
+        (SCREENSHOTS / "explore-failed.txt").write_text(browser.execute_script(
+            "return (document.querySelector('.jp-OutputArea') || document.body).innerHTML"))
+        raise
+    handle = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .widget-slider .noUi-handle"),
+                      30, "the slider's handle")
+    before = rendering().find_element(By.CSS_SELECTOR, "img").get_attribute("src")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / "explore-before.png"))
+    handle.click()
+    for _ in range(5):
+        handle.send_keys(Keys.ARROW_RIGHT)  # five steps of 0.06: a = 0.3
+    try:
+        wait_for(lambda: "sin(0.3)" in rendering().text, 30, "the rendering at a = 0.3")
+    except AssertionError:
+        browser.save_screenshot(str(SCREENSHOTS / "explore-failed.png"))
+        raise
+    text = rendering().text
+    assert "0.955336489125606" in text  # the slope cos(0.3)
+    after = rendering().find_element(By.CSS_SELECTOR, "img").get_attribute("src")
+    assert after != before, "the picture did not change"
+    readout = browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .widget-readout").text
+    assert readout.strip() == "0.3", readout
+    browser.save_screenshot(str(SCREENSHOTS / "explore-after.png"))
