@@ -33,7 +33,7 @@ class CalculusKernelConformance(jupyter_kernel_test.KernelTests):
 
     completion_samples = [
         {"text": "si", "matches": {"sin", "sinh", "sigmoid", "sign", "simplify"}},
-        {"text": "x = 1; tan", "matches": {"tan", "tanh"}},
+        {"text": "x = 1; tan", "matches": {"tan", "tangent", "tanh"}},
         {"text": "soft", "matches": {"softplus"}},
     ]
 
