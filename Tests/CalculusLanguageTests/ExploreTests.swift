@@ -1,0 +1,108 @@
+import CalculusKernel
+import CalculusLanguage
+import CalculusSession
+import JSON
+import JupyterProtocol
+import KernelServer
+import Rendering
+import Testing
+
+/// LANGUAGE.md, "Explore": the statement under sliders, its fallback rendering, and the widget
+/// models and updates the interpreter sends when a slider moves.
+@Suite struct ExploreTests {
+    @Test func parsesTheStatementAndUpToThreeSliders() throws {
+        let statements = try Parser.parseCell("explore tangent sin(x) at x = a with a in -3..3 step 0.5, b in 0..1")
+        guard case .explore(let inner, let sliders) = statements[0].kind else { Issue.record("not explore"); return }
+        #expect(inner.source == "tangent sin(x) at x = a")
+        #expect(sliders.map(\.name) == ["a", "b"])
+        #expect(sliders[0].step == .number(0.5))
+        for (cell, words) in [
+            ("explore y = 3 with a in 0..1", "cannot be explored"),
+            ("explore print 1 with a in 0..1", "cannot be explored"),
+            ("explore d/dx x^2", "'with'"),
+            ("explore d/dx a*x with a in 0..1, a in 0..2", "has a slider already"),
+            ("explore d/dx a*x with a in 0..1, b in 0..1, c in 0..1, d in 0..1", "at most 3"),
+            ("with = 2", "keyword"),
+        ] {
+            #expect(throws: CalculusError.self, "\(cell)") { try Parser.parseCell(cell) }
+            do { _ = try Parser.parseCell(cell) } catch { #expect(error.message.contains(words), "\(cell): \(error.message)") }
+        }
+    }
+
+    @Test func startsInTheMiddleAndLeavesTheSessionAsItWas() throws {
+        let session = Session()
+        _ = try session.run("a = 7")
+        guard case .explore(let result) = try session.run("explore tangent sin(x) at x = a with a in -3..3")[0] else {
+            Issue.record("not explore")
+            return
+        }
+        #expect(result.sliders[0].value == 0)
+        #expect(result.sliders[0].step == 0.06)
+        guard case .result(.tangent(let tangent)) = result.outcome else { Issue.record("no tangent"); return }
+        #expect(tangent.slope == 1)
+        guard case .result(.tangent(let moved)) = session.explore(result.statement, at: ["a": 1]) else {
+            Issue.record("no tangent at a = 1")
+            return
+        }
+        #expect(moved.slope == 0.5403023058681398)
+        #expect(session.environment.value(of: "a") == 7)
+        // An error at some values is the outcome there, not a failure of the cell.
+        guard case .explore(let pole) = try session.run("explore d/dx 1/(x - k) at x = 1 with k in 0..2")[0],
+            case .error(let error) = pole.outcome
+        else { Issue.record("no error at the pole"); return }
+        #expect(error.kind == .math)
+        let html = ExploreRenderer.html(pole.outcome)
+        #expect(html.contains("MathError"))
+    }
+
+    @Test func theInterpreterOpensModelsAndAnswersAMove() throws {
+        let interpreter = CalculusInterpreter()
+        var outputs: [ExecutionOutput] = []
+        try interpreter.execute(ExecutionRequest(code: "explore tangent sin(x) at x = a with a in -3..3", executionCount: 1) {
+            outputs.append($0)
+        })
+        var models: [String: String] = [:]
+        var shown: MimeBundle?
+        for output in outputs {
+            switch output {
+            case .commOpen(let id, let target, let data, let metadata):
+                #expect(target == "jupyter.widget")
+                #expect(metadata["version"] == "2.1.0")
+                models[data["state"]?["_model_name"]?.stringValue ?? ""] = id
+            case .executeResult(let bundle): shown = bundle
+            default: break
+            }
+        }
+        #expect(shown?.data[Widgets.viewMime]?["model_id"]?.stringValue == models["VBoxModel"])
+        #expect(shown?.plainText?.contains("a = 0 (-3 to 3, step 0.06)") == true)
+        #expect(Set(interpreter.openComms.values) == ["jupyter.widget"])
+        let slider = try #require(models["FloatSliderModel"])
+        let html = try #require(models["HTMLModel"])
+        var replies: [ExecutionOutput] = []
+        interpreter.receiveComm(id: slider, data: ["method": "update", "state": ["value": 1.0], "buffer_paths": []], closing: false) {
+            replies.append($0)
+        }
+        let rendering = replies.compactMap { output -> String? in
+            guard case .commMessage(html, let data) = output else { return nil }
+            return data["state"]?["value"]?.stringValue
+        }
+        #expect(rendering.count == 1)
+        #expect(rendering.first?.contains("0.5403023058681398") == true)
+        #expect(replies.contains { if case .commMessage(slider, let data) = $0 { data["method"] == "echo_update" } else { false } })
+        replies = []
+        interpreter.receiveComm(id: html, data: ["method": "request_state"], closing: false) { replies.append($0) }
+        guard case .commMessage(html, let state)? = replies.first else { Issue.record("no state"); return }
+        #expect(state["state"]?["value"]?.stringValue?.contains("0.5403023058681398") == true)
+        interpreter.receiveComm(id: slider, data: [:], closing: true) { _ in }
+        #expect(interpreter.openComms[slider] == nil)
+    }
+
+    @Test func savedWidgetStateFollowsTheUpdates() {
+        var saved = Widgets.SavedState()
+        saved.opened("m1", data: Widgets.openData(Widgets.html("before", layout: "l", style: "s")).data)
+        saved.updated("m1", data: Widgets.update(["value": "after"]))
+        let state = saved.notebookMetadata[Widgets.stateMime]?["state"]?["m1"]
+        #expect(state?["model_name"] == "HTMLModel")
+        #expect(state?["state"]?["value"] == "after")
+    }
+}
