@@ -7,6 +7,7 @@
 #   large cell: grad of a 20,000-term sum end to end through Jupyter vs micrograd;
 #   chains: dL/dw through 100 and 1,000 named links vs SymPy substituting the definitions;
 #   applications: taylor tan(x) order 20 vs sympy.series, a 10-weight Hessian vs sympy.hessian;
+#   explore: a slider move's round trip to the new rendering (an absolute goal: under 20 ms);
 #   rendering: a 500-node graph and a 2,000-point plot to their mime bundles (an absolute goal).
 # Usage: benchmarks/run.sh [--rounds N]
 set -euo pipefail
@@ -32,6 +33,8 @@ echo "== chains through names: dL/dw through 100 and 1,000 named links"
 .venv/bin/python benchmarks/chain_bench.py .build/release/calculus-bench 100 1000
 echo "== applications: a Taylor polynomial of order 20 and a 10-weight Hessian"
 .venv/bin/python benchmarks/applications_bench.py .build/release/calculus-bench
+echo "== explore: a slider move to the updated rendering, through jupyter_client (goal: under 20 ms)"
+.venv/bin/python benchmarks/explore_bench.py
 echo "== values settled in high precision (MPFR) beside the same cell in double precision"
 .build/release/calculus-bench precision
 echo "== rendering (goal: under 50 ms each)"
