@@ -118,6 +118,8 @@ public enum CellAnalysis {
         "gradient": "gradient E wrt x, y (or ∇E): the vector of partial derivatives [∂E/∂x, ∂E/∂y], each with its steps; without wrt, every name of E in order of appearance",
         "hessian": "hessian E wrt x, y: the matrix of second partial derivatives [[∂²E/∂x², ∂²E/∂x∂y], […]]",
         "jacobian": "jacobian [E1, E2] wrt x, y: the matrix [[∂E1/∂x, ∂E1/∂y], [∂E2/∂x, ∂E2/∂y]]",
+        "explore": "explore STATEMENT with a in lo..hi [step s], b in …: a slider per name (up to three); every move runs the statement again at the sliders' values (the names are bound only while it runs)",
+        "with": "explore STATEMENT with a in lo..hi: the sliders of explore",
         "diff": "diff(E, x) or diff(E, x, n): the derivative of E by x (n-th order)",
         "at": "E at x = 2, w = 3: evaluate E with these values",
         "where": "E where x = 2: the same as at",
