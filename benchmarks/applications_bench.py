@@ -1,18 +1,18 @@
 """Applications of the derivative, this kernel beside SymPy in the same run: `taylor tan(x) at x = 0
 order 20` beside sympy.series(tan(x), x, 0, 21), and the Hessian of a 10-weight loss (a sigmoid
 unit's squared error plus weight decay) beside sympy.hessian. Ours is timed from the cell to its full
-mime bundle (steps, table, picture); SymPy's cache is cleared before each of its runs, as in
-symbolic_bench.py.
+mime bundle (steps, table, picture); SymPy is timed as symbolic_bench.py times it (its cache cleared
+before each run).
 
 Usage: .venv/bin/python benchmarks/applications_bench.py PATH/TO/calculus-bench
 """
 import json
 import subprocess
 import sys
-import time
 
 import sympy
-from sympy.core.cache import clear_cache
+
+from symbolic_bench import sympy_seconds
 
 x = sympy.Symbol("x")
 weights = sympy.symbols("w1:11")
@@ -26,21 +26,6 @@ ROWS = {
 ROUNDS = 3
 
 
-def sympy_seconds(run, budget=1.0):
-    run()
-    best = float("inf")
-    for _ in range(5):
-        runs, spent, start = 0, 0.0, time.perf_counter()
-        while time.perf_counter() - start < budget / 5:
-            clear_cache()
-            began = time.perf_counter()
-            run()
-            spent += time.perf_counter() - began
-            runs += 1
-        best = min(best, spent / runs)
-    return best
-
-
 def main():
     print(f"{'row':34}{'calculus (ms)':>15}{'bundle (KB)':>13}{'SymPy (ms)':>12}{'SymPy/ours':>12}")
     ours, theirs, sizes = {}, {}, {}
@@ -51,7 +36,7 @@ def main():
             ours[row["name"]] = min(ours.get(row["name"], float("inf")), row["seconds"])
             sizes[row["name"]] = row["bundle_bytes"]
         for name, run in ROWS.items():
-            theirs[name] = min(theirs.get(name, float("inf")), sympy_seconds(run))
+            theirs[name] = min(theirs.get(name, float("inf")), sympy_seconds(run, budget=1.0))
     for name in ROWS:
         print(f"{name:34}{ours[name] * 1e3:>15.3f}{sizes[name] / 1024:>13.1f}{theirs[name] * 1e3:>12.2f}{theirs[name] / ours[name]:>11.1f}x")
 

@@ -96,29 +96,45 @@ extension Session {
     /// The most entries of a gradient, Hessian, Jacobian or list (a Hessian by 20 names).
     public static let maximumMatrixEntries = 400
 
-    /// The point of `tangent` and `taylor`: the first `at` name, its value, and its exact form (the
-    /// number as typed when it uses no names, else its value).
-    private func point(
-        of assignments: [Assignment], with base: NumericEvaluator
-    ) throws(CalculusError) -> (variable: String, exact: Expression, value: Double, given: [String: Double]) {
+    /// What `tangent` and `taylor` start from: the point (the first `at` name, its value, and its exact
+    /// form: the number as typed when it uses no names, else its value), every value, and the
+    /// expression with its definitions written out.
+    struct AboutAPoint {
+        var variable: String
+        var exact: Expression
+        var value: Double
+        var given: [String: Double]
+        /// The session's values and the `at` values.
+        var evaluator: NumericEvaluator
+        var known: [String: Double]
+        var resolved: Expression
+        /// Whether every name has a value: then the numbers and the picture can be given.
+        var isNumeric: Bool
+    }
+
+    private func about(
+        _ body: Expression, at assignments: [Assignment], in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool
+    ) throws(CalculusError) -> AboutAPoint {
+        let base = evaluator(environment, isInterrupted)
         let given = try values(of: assignments, with: base)
         let first = assignments[0]
         let value = given[first.name]!
         guard value.isFinite else { throw CalculusError(.math, "the point \(first.name) = \(NumberFormatting.shortest(value)) is not a number") }
         let exact = first.value.freeVariables.isEmpty && !first.value.containsDerivative ? first.value : .number(value)
-        return (first.name, exact, value, given)
+        let resolved = try resolve(body, in: environment, holding: [first.name], isInterrupted: isInterrupted)
+        let known = environment.values.merging(given) { $1 }
+        return AboutAPoint(
+            variable: first.name, exact: exact, value: value, given: given, evaluator: base.with(given), known: known,
+            resolved: resolved, isNumeric: resolved.freeVariables.allSatisfy { known[$0] != nil })
     }
 
     func tangent(
         _ body: Expression, at assignments: [Assignment], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> TangentResult {
-        var base = evaluator(environment, isInterrupted)
-        let (variable, exact, a, given) = try point(of: assignments, with: base)
-        base = base.with(given)
-        let resolved = try resolve(body, in: environment, holding: [variable], isInterrupted: isInterrupted)
-        let known = environment.values.merging(given) { $1 }
-        let numeric = resolved.freeVariables.allSatisfy { known[$0] != nil }
+        let point = try about(body, at: assignments, in: environment, isInterrupted: isInterrupted)
+        let (variable, exact, a, given, base, known, resolved, numeric) =
+            (point.variable, point.exact, point.value, point.given, point.evaluator, point.known, point.resolved, point.isNumeric)
         // The value first: a point outside the domain is said as such, not as a fault of the derivative.
         let value = numeric
             ? try checkDefined(resolved, at: a, variable: variable, order: 0, with: base, in: environment, for: "there is no tangent line there") : nil
@@ -133,9 +149,9 @@ extension Session {
         }
         let simplifier = Simplifier(isInterrupted: isInterrupted)
         // A tangent line is about numbers at a point: names with values are put in (`sin(2)`, not `sin(k)`).
-        let point = Self.numbers(known, except: variable).merging([variable: exact]) { $1 }
-        let valueAtPoint = try simplifier.simplifyUnlessInterrupted(resolved.substituting(point))
-        let slopeAtPoint = try simplifier.simplifyUnlessInterrupted(derivative.derivation.result.substituting(point))
+        let numbers = Self.numbers(known, except: variable).merging([variable: exact]) { $1 }
+        let valueAtPoint = try simplifier.simplifyUnlessInterrupted(resolved.substituting(numbers))
+        let slopeAtPoint = try simplifier.simplifyUnlessInterrupted(derivative.derivation.result.substituting(numbers))
         let line = TaylorExpansion.sum([
             valueAtPoint, TaylorExpansion.term(slopeAtPoint, times: TaylorExpansion.offset(variable, from: exact)),
         ])
@@ -167,12 +183,9 @@ extension Session {
         _ body: Expression, at assignments: [Assignment], order: Int, in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> TaylorResult {
-        var base = evaluator(environment, isInterrupted)
-        let (variable, exact, a, given) = try point(of: assignments, with: base)
-        base = base.with(given)
-        let resolved = try resolve(body, in: environment, holding: [variable], isInterrupted: isInterrupted)
-        let known = environment.values.merging(given) { $1 }
-        let numeric = resolved.freeVariables.allSatisfy { known[$0] != nil }
+        let point = try about(body, at: assignments, in: environment, isInterrupted: isInterrupted)
+        let (variable, exact, a, given, base, known, resolved, numeric) =
+            (point.variable, point.exact, point.value, point.given, point.evaluator, point.known, point.resolved, point.isNumeric)
         // The function itself first: a point outside the domain is said before any differentiating.
         if numeric {
             try checkDefined(resolved, at: a, variable: variable, order: 0, with: base, in: environment, for: "there is no Taylor polynomial about it")

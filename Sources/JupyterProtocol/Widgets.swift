@@ -58,6 +58,12 @@ public enum Widgets {
         state["readout_format"] = ".4~g"  // four significant digits, no trailing zeros (d3-format)
         state["disabled"] = false
         state["behavior"] = "drag-tap"
+        return described(state, layout: layout, style: style)
+    }
+
+    /// The fields every described control of `@jupyter-widgets/controls` 2.0.0 has.
+    static func described(_ state: [String: JSONValue], layout: String, style: String) -> [String: JSONValue] {
+        var state = state
         state["layout"] = reference(layout)
         state["style"] = reference(style)
         state["_dom_classes"] = []
@@ -72,13 +78,7 @@ public enum Widgets {
         state["value"] = .string(value)
         state["placeholder"] = ""
         state["description"] = ""
-        state["layout"] = reference(layout)
-        state["style"] = reference(style)
-        state["_dom_classes"] = []
-        state["tabbable"] = .null
-        state["tooltip"] = .null
-        state["description_allow_html"] = false
-        return state
+        return described(state, layout: layout, style: style)
     }
 
     public static func verticalBox(children: [String], layout: String) -> [String: JSONValue] {

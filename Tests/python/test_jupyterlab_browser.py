@@ -136,12 +136,7 @@ def test_jupyterlab_renders_steps_table_graph_and_plot(lab, browser):
     wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 60,
              "the Calculus kernel")
 
-    # Run → Run All Cells, through the menu as a user would.
-    run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
-                                 if item.text.strip() == "Run"], 30, "the Run menu")
-    run_menu[0].click()
-    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
-             10, "Run All Cells").click()
+    run_all(browser)
 
     def prompts():
         return [prompt.text.strip() for prompt in
@@ -179,6 +174,17 @@ def test_jupyterlab_renders_steps_table_graph_and_plot(lab, browser):
         pictures = cells[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon img")
         assert pictures, f"cell {index} shows no picture"
         assert pictures[0].size["width"] > 300 and pictures[0].size["height"] > 100
+
+
+def run_all(browser):
+    """Run → Run All Cells, through the menu as a user would."""
+    from selenium.webdriver.common.by import By
+
+    run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                                 if item.text.strip() == "Run"], 30, "the Run menu")
+    run_menu[0].click()
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
+             10, "Run All Cells").click()
 
 
 def committed_counts(path):
@@ -266,11 +272,7 @@ def test_committed_notebooks_show_every_picture_after_running(lab, browser, fron
         open_and_count(browser, f"{base}/{route}token={token}", path.stem[:10], expected)
         wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName, .jp-Toolbar-kernelName").text,
                  60, "the Calculus kernel")
-        run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
-                                     if item.text.strip() == "Run"], 30, "the Run menu")
-        run_menu[0].click()
-        wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
-                 10, "Run All Cells").click()
+        run_all(browser)
         code_cells = len([cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"])
 
         def finished():
@@ -316,11 +318,7 @@ def test_explore_slider_moved_with_the_keyboard_changes_picture_and_numbers(lab,
     urllib.request.urlopen(request, timeout=10)
     browser.get(f"{base}/lab/tree/explore.ipynb?reset&token={token}")
     wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 90, "the Calculus kernel")
-    run_menu = wait_for(lambda: [item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
-                                 if item.text.strip() == "Run"], 30, "the Run menu")
-    run_menu[0].click()
-    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='runmenu:run-all']"),
-             10, "Run All Cells").click()
+    run_all(browser)
 
     def rendering():
         return browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .widget-html-content")
