@@ -209,9 +209,11 @@ public struct Simplifier: Sendable {
     /// sin, cos, tan, sec, csc and cot at a whole multiple of π/2 (`sin(π)` is 0, not the double
     /// 1.2e-16 that a Taylor polynomial about π would carry as a coefficient); nil at a pole or elsewhere.
     static func trigonometricValue(_ function: Builtin, _ argument: Expression) -> Double? {
-        guard [.sin, .cos, .tan, .sec, .csc, .cot].contains(function), let turns = piMultiple(of: argument),
-            case .rational(let p, let q) = turns * .rational(2, 1), q == 1
-        else { return nil }
+        switch function {
+        case .sin, .cos, .tan, .sec, .csc, .cot: break
+        default: return nil
+        }
+        guard let turns = piMultiple(of: argument), case .rational(let p, let q) = turns * .rational(2, 1), q == 1 else { return nil }
         let quarter = ((p % 4) + 4) % 4
         let sine: Double = [0, 1, 0, -1][quarter]
         let cosine: Double = [1, 0, -1, 0][quarter]
