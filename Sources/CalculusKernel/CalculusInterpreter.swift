@@ -23,12 +23,17 @@ public final class CalculusInterpreter: Interpreter {
     /// model that shows the rendering.
     final class Exploration {
         let statement: Statement
+        let sliders: [ExploreResult.SliderState]
         let sliderNames: [String: String]
         var values: [String: Double]
         let htmlModel: String
 
-        init(statement: Statement, sliderNames: [String: String], values: [String: Double], htmlModel: String) {
+        init(
+            statement: Statement, sliders: [ExploreResult.SliderState], sliderNames: [String: String], values: [String: Double],
+            htmlModel: String
+        ) {
             self.statement = statement
+            self.sliders = sliders
             self.sliderNames = sliderNames
             self.values = values
             self.htmlModel = htmlModel
@@ -102,7 +107,8 @@ public final class CalculusInterpreter: Interpreter {
             Widgets.html(ExploreRenderer.html(result.outcome), layout: htmlLayout, style: htmlStyle), publish: publish)
         children.append(html)
         let box = newModel(Widgets.verticalBox(children: children, layout: newModel(Widgets.layout(), publish: publish)), publish: publish)
-        let exploration = Exploration(statement: result.statement, sliderNames: names, values: result.values, htmlModel: html)
+        let exploration = Exploration(
+            statement: result.statement, sliders: result.sliders, sliderNames: names, values: result.values, htmlModel: html)
         for id in names.keys { explorations[id] = exploration }
         return Widgets.view(box)
     }
@@ -128,7 +134,7 @@ public final class CalculusInterpreter: Interpreter {
                 let value = changes["value"]?.doubleValue, value.isFinite
             else { return }
             exploration.values[name] = Session.onStep(value)
-            let html = ExploreRenderer.html(session.explore(exploration.statement, at: exploration.values))
+            let html = ExploreRenderer.html(session.explore(exploration.statement, at: exploration.values, sliders: exploration.sliders))
             models[exploration.htmlModel]?["value"] = .string(html)
             publish(.commMessage(id: exploration.htmlModel, data: Widgets.update(["value": .string(html)])))
         default:

@@ -172,7 +172,7 @@ extension Session {
         let others = given.filter { $0.key != variable }.mapValues(Expression.number)
         if var drawn = try? picture(of: body.substituting(others), variable: variable, around: a, halfWidth: 2, in: environment, isInterrupted: isInterrupted) {
             // A straight line needs its two ends only.
-            let ends = [a - 2, a + 2].map { PlotData.Point(x: $0, y: value + slope * ($0 - a)) }
+            let ends = [drawn.from, drawn.to].map { PlotData.Point(x: $0, y: value + slope * ($0 - a)) }
             drawn.curves.append(PlotData.Curve(expression: result.numericLine!, segments: [ends]))
             result.plot = drawn
         }
@@ -229,7 +229,7 @@ extension Session {
                     if k > 0 { factorial *= Double(k) }
                     return values[k] / factorial
                 }
-                let xs = (0..<drawn.sampleCount).map { a - 3 + 6 * Double($0) / Double(drawn.sampleCount - 1) }
+                let xs = (0..<drawn.sampleCount).map { drawn.from + (drawn.to - drawn.from) * Double($0) / Double(drawn.sampleCount - 1) }
                 let polynomials = orders.map { order in
                     PlotData.Curve(
                         expression: expansion.polynomial(upTo: order, coefficients: coefficients),
@@ -263,9 +263,10 @@ extension Session {
         of body: Expression, variable: String, around a: Double, halfWidth: Double, in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> PlotData {
-        let step = 2 * halfWidth / Double(Self.applicationPlotSamples - 1)
+        let (from, to) = pictureSpan.map { ($0.lowerBound - halfWidth, $0.upperBound + halfWidth) } ?? (a - halfWidth, a + halfWidth)
+        let step = (to - from) / Double(Self.applicationPlotSamples - 1)
         return try plot(
-            [body], RangeSpecification(variable: variable, from: .number(a - halfWidth), to: .number(a + halfWidth), step: .number(step)),
+            [body], RangeSpecification(variable: variable, from: .number(from), to: .number(to), step: .number(step)),
             in: environment, isInterrupted: isInterrupted)
     }
 

@@ -50,7 +50,7 @@ extension Session {
             states.append(.init(name: slider.name, minimum: low, maximum: high, step: step, value: Self.onStep(middle)))
         }
         var result = ExploreResult(statement: statement, sliders: states, outcome: .error(CalculusError(.math, "")))
-        result.outcome = explore(statement, at: result.values, in: environment, isInterrupted: isInterrupted)
+        result.outcome = explore(statement, at: result.values, sliders: states, in: environment, isInterrupted: isInterrupted)
         return result
     }
 
@@ -65,9 +65,19 @@ extension Session {
     /// Runs `statement` with the slider names bound to `values`, in a copy of the environment: the
     /// session's other bindings are as they were, and nothing stays bound afterwards.
     func explore(
-        _ statement: Statement, at values: [String: Double], in environment: Environment,
+        _ statement: Statement, at values: [String: Double], sliders: [ExploreResult.SliderState], in environment: Environment,
         isInterrupted: @escaping @Sendable () -> Bool
     ) -> ExploreResult.Outcome {
+        // A point that is a slider (`tangent sin(x) at x = a with a in -3..3`): the pictures span its range.
+        switch statement.kind {
+        case .tangent(_, let assignments), .taylor(_, let assignments, _):
+            if case .variable(let name)? = assignments.first?.value, let slider = sliders.first(where: { $0.name == name }) {
+                pictureSpan = slider.minimum...slider.maximum
+            }
+        default:
+            break
+        }
+        defer { pictureSpan = nil }
         var scratch = environment
         do throws(CalculusError) {
             for (name, value) in values.sorted(by: { $0.key < $1.key }) {
@@ -83,9 +93,10 @@ extension Session {
     }
 
     /// The statement of an `explore` at new slider values (each move of a slider in a notebook).
-    public func explore(_ statement: Statement, at values: [String: Double], isInterrupted: @escaping @Sendable () -> Bool = { false })
-        -> ExploreResult.Outcome
-    {
-        explore(statement, at: values, in: environment, isInterrupted: isInterrupted)
+    public func explore(
+        _ statement: Statement, at values: [String: Double], sliders: [ExploreResult.SliderState],
+        isInterrupted: @escaping @Sendable () -> Bool = { false }
+    ) -> ExploreResult.Outcome {
+        explore(statement, at: values, sliders: sliders, in: environment, isInterrupted: isInterrupted)
     }
 }

@@ -12,6 +12,9 @@ import AutogradEngine
 /// Calls recurse as deep as expressions nest: run them on a thread with `OSThread.largeStackSize`.
 public final class Session {
     public private(set) var environment = Environment()
+    /// While `explore` moves the point of a tangent line or a Taylor polynomial, their pictures keep
+    /// one view, over the whole span of the point's slider: the line moves along a curve that stays put.
+    var pictureSpan: ClosedRange<Double>?
 
     /// The longest cell run, in UTF-8 bytes. A notebook cell is a few lines and a pasted table of
     /// data a megabyte; 16 MB is a hostile or broken client, refused before any of it is parsed.

@@ -37,8 +37,11 @@ public enum TangentRenderer {
     /// ` y ≈ 0.540302x + 0.301169`: the line in six digits, short enough for a legend.
     static func legendLine(_ result: TangentResult) -> String {
         guard let slope = result.slope, let intercept = result.intercept else { return "" }
-        let sign = intercept < 0 ? " - " : " + "
-        return " y ≈ \(NumberFormatting.readable(slope))\(result.variable)\(sign)\(NumberFormatting.readable(Swift.abs(intercept)))"
+        let x = result.variable
+        let rise = slope == 0 ? "" : slope == 1 ? x : slope == -1 ? "-\(x)" : "\(NumberFormatting.readable(slope))\(x)"
+        let constant = NumberFormatting.readable(Swift.abs(intercept))
+        if rise.isEmpty { return " y ≈ \(NumberFormatting.readable(intercept))" }
+        return intercept == 0 ? " y ≈ \(rise)" : " y ≈ \(rise)\(intercept < 0 ? " - " : " + ")\(constant)"
     }
 
     public static func render(_ result: TangentResult) -> RenderedOutput {

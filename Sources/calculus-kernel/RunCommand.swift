@@ -116,12 +116,12 @@ struct RunCommand: ParsableCommand {
                 if failure != nil { break }
             }
             // The widgets' state, as Jupyter saves it: a re-opened notebook shows the sliders again.
-            return (failure, widgets.isEmpty ? nil : widgets.notebookMetadata)
+            return (failure, widgets.isEmpty ? JSONValue?.none : widgets.notebookMetadata)
         }
         let failure = finished.0
         notebook["cells"] = .array(cells)
         var metadata = notebook["metadata"]?.objectValue ?? [:]
-        metadata["widgets"] = finished.1
+        if let widgets = finished.1 { metadata["widgets"] = widgets } else { metadata.removeValue(forKey: "widgets") }
         notebook["metadata"] = .object(metadata)
         let target = output ?? path
         try Data((JSONValue.object(notebook).prettySerialized() + "\n").utf8).write(to: URL(fileURLWithPath: target))

@@ -40,11 +40,14 @@ import Testing
         #expect(result.sliders[0].step == 0.06)
         guard case .result(.tangent(let tangent)) = result.outcome else { Issue.record("no tangent"); return }
         #expect(tangent.slope == 1)
-        guard case .result(.tangent(let moved)) = session.explore(result.statement, at: ["a": 1]) else {
+        guard case .result(.tangent(let moved)) = session.explore(result.statement, at: ["a": 1], sliders: result.sliders) else {
             Issue.record("no tangent at a = 1")
             return
         }
         #expect(moved.slope == 0.5403023058681398)
+        // The picture keeps one view over the slider's whole span (-3..3, and 2 either side).
+        #expect(moved.plot.map { ($0.from, $0.to) }! == (-5, 5))
+        #expect(tangent.plot.map { ($0.from, $0.to) }! == (-5, 5))
         #expect(session.environment.value(of: "a") == 7)
         // An error at some values is the outcome there, not a failure of the cell.
         guard case .explore(let pole) = try session.run("explore d/dx 1/(x - k) at x = 1 with k in 0..2")[0],
