@@ -152,8 +152,8 @@ extension Session {
         let numbers = Self.numbers(known, except: variable).merging([variable: exact]) { $1 }
         let valueAtPoint = try simplifier.simplifyUnlessInterrupted(resolved.substituting(numbers))
         let slopeAtPoint = try simplifier.simplifyUnlessInterrupted(derivative.derivation.result.substituting(numbers))
-        let line = TaylorExpansion.sum([
-            valueAtPoint, TaylorExpansion.term(slopeAtPoint, times: TaylorExpansion.offset(variable, from: exact)),
+        let line = Terms.sum([
+            valueAtPoint, Terms.term(slopeAtPoint, times: Terms.offset(variable, from: exact)),
         ])
         var result = TangentResult(
             expression: body, variable: variable, assignments: assignments, point: exact, pointValue: a,
@@ -166,8 +166,8 @@ extension Session {
         let intercept = value - slope * a
         result.value = value
         result.intercept = intercept
-        result.numericLine = TaylorExpansion.sum([
-            TaylorExpansion.term(.number(slope), times: .variable(variable)), .number(intercept),
+        result.numericLine = Terms.sum([
+            Terms.term(.number(slope), times: .variable(variable)), .number(intercept),
         ])
         let others = given.filter { $0.key != variable }.mapValues(Expression.number)
         if var drawn = try? picture(of: body.substituting(others), variable: variable, around: a, halfWidth: 2, in: environment, isInterrupted: isInterrupted) {

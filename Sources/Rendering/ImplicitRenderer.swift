@@ -32,7 +32,7 @@ public enum ImplicitRenderer {
         if side.partialDependent.result != .number(0) {
             lines.append(
                 "     ∂/∂\(y) \(expression) = \(plain.print(side.partialDependent.result)), and \(y) = \(y)(\(x)), so the chain rule "
-                    + "multiplies it by d\(y)/d\(x): \(plain.print(TaylorExpansion.term(side.partialDependent.result, times: derivation.derivativeSymbol)))")
+                    + "multiplies it by d\(y)/d\(x): \(plain.print(Terms.term(side.partialDependent.result, times: derivation.derivativeSymbol)))")
             lines += DerivativeRenderer.stepTextLines(partial(side.partialDependent), indent: "       ")
         }
         return lines
@@ -58,7 +58,7 @@ public enum ImplicitRenderer {
         lines.append("  2. " + right[0])
         lines += right.dropFirst()
         let collected = "collect the \(symbol) terms on the left: "
-            + "\(plain.print(TaylorExpansion.term(derivation.coefficient, times: derivation.derivativeSymbol))) = \(plain.print(derivation.rest))"
+            + "\(plain.print(Terms.term(derivation.coefficient, times: derivation.derivativeSymbol))) = \(plain.print(derivation.rest))"
         lines.append("  3. " + collected)
         lines.append("  4. solve: \(symbol) = \(plain.print(solved)) = \(plain.print(derivation.result))")
         if let value = result.value {
@@ -70,7 +70,7 @@ public enum ImplicitRenderer {
             + (result.value.map { "\(StatementEcho.latexAt(result.assignments)):\\ \(NumberFormatting.shortest($0))" } ?? "")
         func sideMarkdown(_ side: ImplicitDerivation.Side, _ name: String) -> [String] {
             let expression = latex.print(side.expression)
-            let chained = latex.print(TaylorExpansion.term(side.partialDependent.result, times: derivation.derivativeSymbol))
+            let chained = latex.print(Terms.term(side.partialDependent.result, times: derivation.derivativeSymbol))
             var result = [
                 "\(name): $\\frac{d}{d\(LaTeXPrinter.name(x))}\\left(\(expression)\\right) = \(latex.print(side.total))$",
                 "   - $\\frac{\\partial}{\\partial \(LaTeXPrinter.name(x))}$: $\(latex.print(side.partialIndependent.result))$ "
@@ -91,7 +91,7 @@ public enum ImplicitRenderer {
         markdown.append("2. " + rightMarkdown[0])
         markdown += rightMarkdown.dropFirst()
         markdown.append("3. collect the $\(latexSymbol)$ terms on the left: "
-            + "$\(latex.print(TaylorExpansion.term(derivation.coefficient, times: derivation.derivativeSymbol))) = \(latex.print(derivation.rest))$")
+            + "$\(latex.print(Terms.term(derivation.coefficient, times: derivation.derivativeSymbol))) = \(latex.print(derivation.rest))$")
         markdown.append("4. solve: $\(latexSymbol) = \(latex.print(solved)) = \(latex.print(derivation.result))$")
         markdown += ["", "**Answer:** $\(answer)$"]
 

@@ -25,7 +25,7 @@ public enum TangentRenderer {
         let a = plain.print(result.point)
         let f = StatementEcho.text(result.expression, plain)
         let point = result.value.map { "(\(NumberFormatting.shortest(result.pointValue)), \(NumberFormatting.shortest($0)))" } ?? "(\(a), f(\(a)))"
-        let offset = plain.print(TaylorExpansion.offset(x, from: result.point))
+        let offset = plain.print(Terms.offset(x, from: result.point))
         return (
             "the value at the point: f(\(a)) = \(exactAndValue(result.valueAtPoint, result.value))",
             "the slope: f′(\(x)) = d/d\(x) \(DerivativeRenderer.wrapped(f, result.expression)) = \(plain.print(result.derivative.derivation.result))",

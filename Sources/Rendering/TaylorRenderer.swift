@@ -46,7 +46,7 @@ public enum TaylorRenderer {
             }
         }
         var lines = ["\(statement(result)) = \(polynomial)"]
-        let offset = TaylorExpansion.offset(x, from: expansion.point)
+        let offset = Terms.offset(x, from: expansion.point)
         let power = offset == .variable(x) ? "\(x)ᵏ" : "(\(plain.print(offset)))ᵏ"
         lines.append("  the sum of f⁽ᵏ⁾(\(a))/k!·\(power) for k = 0 to \(expansion.order)"
             + (bySeries ? ", each coefficient exact, by series arithmetic:" : ":"))

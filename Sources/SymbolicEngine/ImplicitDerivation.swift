@@ -41,10 +41,10 @@ public struct ImplicitDerivation: Hashable, Sendable {
         func side(_ expression: Expression) throws(CalculusError) -> Side {
             let byIndependent = try differentiator.derivation(of: expression, variable: independent, order: 1)
             let byDependent = try differentiator.derivation(of: expression, variable: dependent, order: 1)
-            let chainTerm = TaylorExpansion.term(byDependent.result, times: symbol)
+            let chainTerm = Terms.term(byDependent.result, times: symbol)
             return Side(
                 expression: expression, partialIndependent: byIndependent, partialDependent: byDependent,
-                total: TaylorExpansion.sum([byIndependent.result, chainTerm]))
+                total: Terms.sum([byIndependent.result, chainTerm]))
         }
         let leftSide = try side(left)
         let rightSide = try side(right)
