@@ -198,11 +198,17 @@ extension Session {
         var values: [Double]?
         if numeric {
             var numbers: [Double] = []
-            // From series arithmetic the values are exact fractions already; from derivatives, each is
-            // evaluated, which also finds a point outside the domain of a higher derivative.
-            for (k, derivative) in (expansion.derivatives.isEmpty ? expansion.valuesAtPoint : expansion.derivatives).enumerated() {
-                numbers.append(try checkDefined(
-                    derivative, at: a, variable: variable, order: k, with: base, in: environment, for: "there is no Taylor polynomial about it"))
+            if expansion.derivatives.isEmpty {
+                // From series arithmetic the values are exact fractions already: only divided out.
+                for value in expansion.valuesAtPoint { numbers.append(try base.evaluate(value)) }
+            } else {
+                // Each derivative evaluated at the point, which also finds a point outside the domain of
+                // a higher derivative.
+                for (k, derivative) in expansion.derivatives.enumerated() {
+                    numbers.append(try checkDefined(
+                        derivative, at: a, variable: variable, order: k, with: base, in: environment,
+                        for: "there is no Taylor polynomial about it"))
+                }
             }
             values = numbers
         }

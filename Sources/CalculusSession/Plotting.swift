@@ -59,9 +59,11 @@ extension Session {
         for (expression, body) in zip(expressions, resolved) {
             if isInterrupted() { throw CalculusError.interruptedByUser }
             // Undefined points (a MathError, or not finite) are gaps; a name with no value is the user's error.
+            var sampler = base.with([range.variable: from])
             func value(at x: Double) throws(CalculusError) -> Double? {
                 do {
-                    let y = try base.with([range.variable: x]).evaluate(body)
+                    sampler.setValue(x, of: range.variable)
+                    let y = try sampler.evaluate(body)
                     return y.isFinite ? y : nil
                 } catch where error.kind == .math {
                     return nil

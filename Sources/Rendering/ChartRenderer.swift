@@ -119,6 +119,27 @@ struct Chart {
         return result
     }
 
+    /// A piece without the stretches that stay outside the view (`yRange`): only the segments that
+    /// are in it, enter it, leave it or cross it are kept, so the picture is the same and smaller.
+    static func withinView(_ piece: [(x: Double, y: Double)], _ range: (Double, Double)) -> [[(x: Double, y: Double)]] {
+        func region(_ y: Double) -> Int { y < range.0 ? -1 : y > range.1 ? 1 : 0 }
+        guard piece.count > 1 else { return piece.allSatisfy({ region($0.y) == 0 }) ? [piece] : [] }
+        var pieces: [[(x: Double, y: Double)]] = []
+        var current: [(x: Double, y: Double)] = []
+        for index in 0..<(piece.count - 1) {
+            let (a, b) = (piece[index], piece[index + 1])
+            if region(a.y) == 0 || region(a.y) != region(b.y) {
+                if current.isEmpty { current.append(a) }
+                current.append(b)
+            } else if !current.isEmpty {
+                pieces.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+
     /// The y range to show: all of the values, unless a few of them (near a pole) are far outside the
     /// rest; then the middle 96% of them, with room around it.
     static func visibleRange(_ values: [Double]) -> (Double, Double) {

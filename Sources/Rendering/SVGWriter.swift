@@ -46,21 +46,26 @@ struct SVGWriter {
         text += ">\(Self.escape(content))</text>\n"
     }
 
-    /// A polyline through `points`, as one path.
+    /// A polyline through `points`, as one path. Its coordinates are written as bytes and joined to
+    /// the text once: a chart has thousands of them, and a string append per number was most of its time.
     mutating func path(_ points: [(x: Double, y: Double)], stroke: String, width: Double, extra: String = "") {
         guard let first = points.first else { return }
         text += "<path fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\" stroke-linejoin=\"round\""
         if !extra.isEmpty { text += " " + extra }
-        text += " d=\"M"
-        Self.appendNumber(first.x, to: &text)
-        text += " "
-        Self.appendNumber(first.y, to: &text)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(points.count * 16 + 8)
+        bytes.append(UInt8(ascii: "M"))
+        Self.appendNumber(first.x, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        Self.appendNumber(first.y, to: &bytes)
         for point in points.dropFirst() {
-            text += "L"
-            Self.appendNumber(point.x, to: &text)
-            text += " "
-            Self.appendNumber(point.y, to: &text)
+            bytes.append(UInt8(ascii: "L"))
+            Self.appendNumber(point.x, to: &bytes)
+            bytes.append(UInt8(ascii: " "))
+            Self.appendNumber(point.y, to: &bytes)
         }
+        text += " d=\""
+        text += String(decoding: bytes, as: UTF8.self)
         text += "\"/>\n"
     }
 
@@ -93,16 +98,36 @@ struct SVGWriter {
 
     /// Two decimals at most, trailing zeros dropped: 12, 12.5, -0.25.
     static func appendNumber(_ value: Double, to text: inout String) {
+        var bytes: [UInt8] = []
+        appendNumber(value, to: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same, as ASCII bytes.
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
         let clamped = Swift.max(-1e9, Swift.min(1e9, value.isFinite ? value : 0))
         var hundredths = Int((clamped * 100).rounded())
         if hundredths < 0 {
-            text += "-"
+            bytes.append(UInt8(ascii: "-"))
             hundredths = -hundredths
         }
-        text += String(hundredths / 100)
+        appendDigits(hundredths / 100, to: &bytes)
         let fraction = hundredths % 100
-        if fraction != 0 {
-            text += fraction % 10 == 0 ? ".\(fraction / 10)" : (fraction < 10 ? ".0\(fraction)" : ".\(fraction)")
+        guard fraction != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 != 0 { bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+    }
+
+    /// A whole number at least 0 in decimal digits.
+    static func appendDigits(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
     }
 

@@ -18,13 +18,7 @@ public enum TaylorRenderer {
         return "taylor \(StatementEcho.text(expansion.expression, plain))\(StatementEcho.at(result.assignments, plain)) order \(expansion.order)"
     }
 
-    static func superscript(_ k: Int) -> String {
-        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-        return String(String(k).map { digits[Int(String($0))!] })
-    }
-
-    static func shortened(_ expression: Expression) -> String {
-        let text = plain.print(expression)
+    static func shortened(_ text: String) -> String {
         guard text.count > shownDerivativeCharacters else { return text }
         return String(text.prefix(shownDerivativeCharacters - 1)) + "…"
     }
@@ -37,11 +31,14 @@ public enum TaylorRenderer {
         // Series arithmetic writes out no derivative: then the table has no f⁽ᵏ⁾(x) column.
         let bySeries = expansion.derivatives.isEmpty
         let headers = ["k"] + (bySeries ? [] : ["f⁽ᵏ⁾(\(x))"]) + ["f⁽ᵏ⁾(\(a))", "value", "f⁽ᵏ⁾(\(a))/k!"]
+        // Each printed once, for the plain-text and HTML tables and the Markdown.
+        let derivatives = expansion.derivatives.map { shortened(plain.print($0)) }
+        let valuesAtPoint = expansion.valuesAtPoint.map { plain.print($0) }
+        let coefficients = result.coefficients.map { StatementEcho.text($0, plain) }
         func rows(_ number: (Double) -> String) -> [[String]] {
             (0...expansion.order).map { k in
-                [String(k)] + (bySeries ? [] : [shortened(expansion.derivatives[k])]) + [
-                    shortened(expansion.valuesAtPoint[k]),
-                    result.values.map { number($0[k]) } ?? "", StatementEcho.text(result.coefficients[k], plain),
+                [String(k)] + (bySeries ? [] : [derivatives[k]]) + [
+                    shortened(valuesAtPoint[k]), result.values.map { number($0[k]) } ?? "", coefficients[k],
                 ]
             }
         }
@@ -52,9 +49,10 @@ public enum TaylorRenderer {
             + (bySeries ? ", each coefficient exact, by series arithmetic:" : ":"))
         lines += TextTable.lines(headers: headers, rows: rows(NumberFormatting.shortest)).map { "  " + $0 }
 
+        let polynomialLaTeX = latex.print(result.polynomial)
         var data: [String: JSONValue] = [
             MimeType.plain: .string(lines.joined(separator: "\n")),
-            MimeType.latex: .string("$$\(latex.print(result.polynomial))$$"),
+            MimeType.latex: .string("$$\(polynomialLaTeX)$$"),
             MimeType.taylor: json(result),
         ]
         var image = ""
@@ -69,7 +67,12 @@ public enum TaylorRenderer {
             if let low = ys.min(), let high = ys.max() {
                 let visible = Chart.visibleRange(ys)
                 let spread = Swift.max(visible.1 - visible.0, 1)
-                chart.yRange = (Swift.max(low, visible.0) - spread * 0.5, Swift.min(high, visible.1) + spread * 0.5)
+                let range = (Swift.max(low, visible.0) - spread * 0.5, Swift.min(high, visible.1) + spread * 0.5)
+                chart.yRange = range
+                // A polynomial of high order spends most of its samples far above or below the view.
+                for index in chart.series.indices.dropLast() {
+                    chart.series[index].pieces = chart.series[index].pieces.flatMap { Chart.withinView($0, range) }
+                }
             }
             if let value = result.values?.first {
                 chart.markers = [(result.pointValue, value, "\(x) = \(NumberFormatting.readable(result.pointValue))")]
@@ -88,13 +91,13 @@ public enum TaylorRenderer {
         ] + HTMLTable.lines(headers: headers, rows: rows(NumberFormatting.readable)) + ["</div>"]
         data[MimeType.html] = .string(html.filter { !$0.isEmpty }.joined(separator: "\n"))
         let latexRows = (0...expansion.order).map { k in
-            let exact = plain.print(expansion.valuesAtPoint[k]).count > shownDerivativeCharacters
+            let exact = valuesAtPoint[k].count > shownDerivativeCharacters
                 ? "(long: in the plain text and JSON)" : "$\(latex.print(expansion.valuesAtPoint[k]))$"
             return "| \(k) | \(exact) | \(result.values.map { NumberFormatting.readable($0[k]) } ?? "") | $\(latex.print(result.coefficients[k]))$ |"
         }
         let markdown = [
             "**Taylor polynomial** of $\(latex.print(expansion.expression))$ at $\(LaTeXPrinter.name(x)) = \(latex.print(expansion.point))$, "
-                + "order \(expansion.order): $\(latex.print(result.polynomial))$",
+                + "order \(expansion.order): $\(polynomialLaTeX)$",
             "",
             "| $k$ | $f^{(k)}(\(latex.print(expansion.point)))$ | value | $f^{(k)}(\(latex.print(expansion.point)))/k!$ |",
             "| --- | --- | --- | --- |",

@@ -50,6 +50,12 @@ public enum TaylorSeries {
         }
 
         static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+            // In 64 bits where both fit: 128-bit division is done in software, several times slower.
+            if let small = UInt64(exactly: a), let other = UInt64(exactly: b) {
+                var (a, b) = (small, other)
+                while b != 0 { (a, b) = (b, a % b) }
+                return a == 0 ? 1 : UInt128(a)
+            }
             var (a, b) = (a, b)
             while b != 0 { (a, b) = (b, a % b) }
             return a == 0 ? 1 : a
@@ -90,14 +96,20 @@ public enum TaylorSeries {
             return try self * inverse
         }
 
-        public var doubleValue: Double { Double(numerator) / Double(denominator) }
+        public var doubleValue: Double { Self.double(numerator) / Self.double(denominator) }
+
+        /// Through Int64 where it fits: the generic 128-bit conversion is many times slower.
+        static func double(_ value: Int128) -> Double {
+            if let small = Int64(exactly: value) { return Double(small) }
+            return Double(value)
+        }
 
         /// `3`, `-1/6`: as the language writes it (nil when a part is past a double's exact integers).
         public var expression: Expression? {
             let limit: Int128 = 1 << 53
             guard numerator.magnitude < limit.magnitude, denominator < limit else { return nil }
-            let top = Expression.number(Double(numerator))
-            return denominator == 1 ? top : .binary(.divide, top, .number(Double(denominator)))
+            let top = Expression.number(Self.double(numerator))
+            return denominator == 1 ? top : .binary(.divide, top, .number(Self.double(denominator)))
         }
     }
 

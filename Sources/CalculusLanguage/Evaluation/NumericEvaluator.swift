@@ -49,6 +49,16 @@ public struct NumericEvaluator: Sendable {
         return copy
     }
 
+    /// One overriding value changed in place, with the cache and counts of a fresh evaluator: for
+    /// sampling a curve point by point, where building an evaluator per point was most of the time.
+    public mutating func setValue(_ value: Double, of name: String) {
+        overrides[name] = value
+        state.cache.removeAll(keepingCapacity: true)
+        state.evaluating.removeAll(keepingCapacity: true)
+        state.steps = 0
+        state.lostDigits = false
+    }
+
     public func evaluate(_ expression: Expression) throws(CalculusError) -> Double {
         try evaluate(expression, locals: [:])
     }
