@@ -29,7 +29,7 @@ extension Session {
     static let defaultSliderSteps = 100.0
 
     func explore(
-        _ statement: Statement, sliders: [Slider], in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool
+        _ statement: Statement, sliders: [RangeSpecification], in environment: Environment, isInterrupted: @escaping @Sendable () -> Bool
     ) throws(CalculusError) -> ExploreResult {
         let base = evaluator(environment, isInterrupted)
         var states: [ExploreResult.SliderState] = []
@@ -39,15 +39,15 @@ extension Session {
             guard low < high else {
                 throw CalculusError(
                     .math, "a slider goes from low to high, not \(NumberFormatting.shortest(low))..\(NumberFormatting.shortest(high))",
-                    symbol: slider.name)
+                    symbol: slider.variable)
             }
             let step = try slider.step.map { (step) throws(CalculusError) in try base.evaluate(step) } ?? (high - low) / Self.defaultSliderSteps
             guard step > 0, step <= high - low else {
-                throw CalculusError(.math, "the step of \(slider.name)'s slider must be positive and at most its range", symbol: slider.name)
+                throw CalculusError(.math, "the step of \(slider.variable)'s slider must be positive and at most its range", symbol: slider.variable)
             }
             // It starts in the middle of its range, on a step.
             let middle = low + ((high - low) / 2 / step).rounded(.down) * step
-            states.append(.init(name: slider.name, minimum: low, maximum: high, step: step, value: Self.onStep(middle)))
+            states.append(.init(name: slider.variable, minimum: low, maximum: high, step: step, value: Self.onStep(middle)))
         }
         var result = ExploreResult(statement: statement, sliders: states, outcome: .error(CalculusError(.math, "")))
         result.outcome = explore(statement, at: result.values, sliders: states, in: environment, isInterrupted: isInterrupted)

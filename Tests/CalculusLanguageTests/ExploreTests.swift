@@ -14,7 +14,7 @@ import Testing
         let statements = try Parser.parseCell("explore tangent sin(x) at x = a with a in -3..3 step 0.5, b in 0..1")
         guard case .explore(let inner, let sliders) = statements[0].kind else { Issue.record("not explore"); return }
         #expect(inner.source == "tangent sin(x) at x = a")
-        #expect(sliders.map(\.name) == ["a", "b"])
+        #expect(sliders.map(\.variable) == ["a", "b"])
         #expect(sliders[0].step == .number(0.5))
         for (cell, words) in [
             ("explore y = 3 with a in 0..1", "cannot be explored"),

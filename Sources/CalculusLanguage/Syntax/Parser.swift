@@ -290,24 +290,14 @@ public struct Parser {
                 throw expected("'with' and a slider, as in explore tangent sin(x) at x = a with a in -3..3")
             }
             advance()
-            var sliders: [Slider] = []
+            var sliders: [RangeSpecification] = []
             repeat {
                 let nameToken = current
-                let name = try name()
-                if sliders.contains(where: { $0.name == name }) {
-                    throw CalculusError.syntax("\(name) has a slider already", at: nameToken.range)
+                let slider = try variableRange()
+                if sliders.contains(where: { $0.variable == slider.variable }) {
+                    throw CalculusError.syntax("\(slider.variable) has a slider already", at: nameToken.range)
                 }
-                guard isKeyword("in") else { throw expected("'in lo..hi' after \(name)") }
-                advance()
-                let from = try expression()
-                try require(.range, "'..' between the two ends of the slider's range")
-                let to = try expression()
-                var step: Expression?
-                if isKeyword("step") {
-                    advance()
-                    step = try expression()
-                }
-                sliders.append(Slider(name: name, from: from, to: to, step: step))
+                sliders.append(slider)
                 guard sliders.count <= Self.maximumSliders else {
                     throw CalculusError.syntax("explore takes at most \(Self.maximumSliders) sliders", at: nameToken.range)
                 }
@@ -365,6 +355,11 @@ public struct Parser {
     private mutating func rangeSpecification() throws(CalculusError) -> RangeSpecification {
         guard isKeyword("for") else { throw expected("'for x in a..b'") }
         advance()
+        return try variableRange()
+    }
+
+    /// `x in a..b [step s]`, after `for` or `with`.
+    private mutating func variableRange() throws(CalculusError) -> RangeSpecification {
         let variable = try name()
         guard isKeyword("in") else { throw expected("'in a..b'") }
         advance()

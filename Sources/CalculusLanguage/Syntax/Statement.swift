@@ -50,8 +50,9 @@ public struct Statement: Hashable, Sendable {
         /// `gradient E wrt x, y`, `∇E`, `hessian E wrt …`, `jacobian [E1, E2] wrt …`; without `wrt`
         /// (nil), every free name in order of appearance.
         case derivativeMatrix(DerivativeMatrixKind, [Expression], withRespectTo: [String]?, at: [Assignment])
-        /// `explore tangent sin(x) at x = a with a in -3..3`: the statement under a slider per name.
-        indirect case explore(Statement, sliders: [Slider])
+        /// `explore tangent sin(x) at x = a with a in -3..3`: the statement under a slider per name,
+        /// each slider a range as `for x in a..b step s` writes one.
+        indirect case explore(Statement, sliders: [RangeSpecification])
     }
 
     /// Whether the statement can run again and again under sliders: it shows something and changes
@@ -61,21 +62,6 @@ public struct Statement: Hashable, Sendable {
         case .bind, .define, .print, .descend, .explore: false
         default: true
         }
-    }
-}
-
-/// `a in -3..3 step 0.1` of `explore`.
-public struct Slider: Hashable, Sendable {
-    public var name: String
-    public var from: Expression
-    public var to: Expression
-    public var step: Expression?
-
-    public init(name: String, from: Expression, to: Expression, step: Expression?) {
-        self.name = name
-        self.from = from
-        self.to = to
-        self.step = step
     }
 }
 
@@ -128,7 +114,7 @@ public enum PrintItem: Hashable, Sendable {
     case expression(Expression)
 }
 
-/// `for x in a..b step s`.
+/// `for x in a..b step s` (and a slider of `explore`: `a in -3..3 step 0.1`).
 public struct RangeSpecification: Hashable, Sendable {
     public var variable: String
     public var from: Expression
