@@ -365,9 +365,11 @@ extension Session {
             throw CalculusError(.limit, "the \(kind.rawValue) would have \(count) entries; at most \(Self.maximumMatrixEntries)")
         }
         let held = Set(variables)
+        let cache = DerivativeCache()
         func entry(_ body: Expression, _ variable: String, statement: Expression) throws(CalculusError) -> DerivativeResult {
             if isInterrupted() { throw CalculusError.interruptedByUser }
-            let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted).derivation(of: body, variable: variable, order: 1)
+            let derivation = try SymbolicDifferentiator(isInterrupted: isInterrupted).derivation(
+                of: body, variable: variable, order: 1, sharing: cache)
             return try valued(derivation, statement: statement, at: assignments, in: environment, isInterrupted: isInterrupted)
         }
         var rows: [[DerivativeResult]] = []

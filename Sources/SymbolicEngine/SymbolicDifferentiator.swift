@@ -23,7 +23,11 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
     /// the depth (about 0.2 s at 100 layers); deeper compositions are a `LimitError`, not a hang.
     public static let maximumCompositionDepth = 120
 
-    public func derivation(of expression: Expression, variable: String, order: Int) throws(CalculusError) -> Derivation {
+    /// `cache`, when given, holds what earlier derivations found and keeps what this one finds: the
+    /// entries of a Hessian differentiate the same factors by the same variable again and again.
+    public func derivation(
+        of expression: Expression, variable: String, order: Int, sharing cache: DerivativeCache? = nil
+    ) throws(CalculusError) -> Derivation {
         let depth = Self.compositionDepth(of: expression)
         if depth > Self.maximumCompositionDepth {
             throw CalculusError(
@@ -36,7 +40,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         let simplifier = Simplifier(isInterrupted: isInterrupted)
         do throws(CalculusError) {
             for _ in 0..<order {
-                var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier)
+                var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier, cache: cache)
                 let (step, simplified) = try run.derive(current)
                 // The simplifier gives up early when interrupted; its (unsimplified) answer is not kept.
                 if isInterrupted() { throw CalculusError.interruptedByUser }
@@ -133,11 +137,13 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         /// is the next layer's g′(x): reading its factors back from the expression compared every
         /// pair of them again, layer after layer.
         var lastChainProduct: (answer: Expression, form: Simplifier.ProductForm)?
+        let cache: DerivativeCache?
 
-        init(variable: String, isInterrupted: @escaping @Sendable () -> Bool, simplifier: Simplifier) {
+        init(variable: String, isInterrupted: @escaping @Sendable () -> Bool, simplifier: Simplifier, cache: DerivativeCache? = nil) {
             self.variable = variable
             self.isInterrupted = isInterrupted
             self.simplifier = simplifier
+            self.cache = cache
         }
 
         private func step(
@@ -153,8 +159,21 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             }
         }
 
-        /// The step that differentiates `expression`, and its result simplified.
+        /// The step that differentiates `expression`, and its result simplified: from the cache when an
+        /// earlier derivation took it already.
         mutating func derive(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
+            guard let cache, DerivativeCache.isWorthKeeping(expression) else { return try deriveAfresh(expression) }
+            let key = DerivativeCache.Key(expression: expression, variable: variable)
+            if let known = cache.taken[key] {
+                cache.hits += 1
+                return known
+            }
+            let taken = try deriveAfresh(expression)
+            cache.taken[key] = taken
+            return taken
+        }
+
+        private mutating func deriveAfresh(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
             visited += 1
             if visited & 255 == 0, isInterrupted() { throw CalculusError.interruptedByUser }
             guard dependsOnVariable(expression) else {
@@ -341,6 +360,16 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 let raw = scaled(derivative)
                 return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
             }
+            if let constant {
+                // c·f₁⋯fₙ: the product rule's step is the derivative of f₁⋯fₙ, taken as any other (so
+                // `0.3·f·g` and `-0.6·f·g` share it), then scaled.
+                let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
+                let (inner, simplifiedSum) = try derive(productOfVariables)
+                var scaledSum = simplifier.simplifiedFactors(of: constant)
+                scaledSum.multiply(by: simplifier.product(of: simplifiedSum))
+                scaledSum.normalize()
+                return (step(.constantMultiple, expression, scaled(inner.result), [inner]), scaledSum.expression)
+            }
             // (f₁·f₂·…·fₙ)′ = Σᵢ f₁⋯fᵢ′⋯fₙ
             var substeps: [DerivativeStep] = []
             var terms: [Expression] = []
@@ -381,16 +410,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
             assert(simplifiedSum == simplifiedSumOfTerms(derivativeForms, factorForms, ordered, basesAreDistinct: basesAreDistinct),
                    "the product rule's sum written directly differs from adding its terms")
             let sum = terms.dropFirst().reduce(terms[0]) { .binary(.add, $0, $1) }
-            let raw = scaled(sum)
-            guard let constant else {
-                return (step(.product, expression, raw, substeps), simplifiedSum)
-            }
-            var scaledSum = simplifier.simplifiedFactors(of: constant)
-            scaledSum.multiply(by: simplifier.product(of: simplifiedSum))
-            scaledSum.normalize()
-            let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
-            let inner = step(.product, productOfVariables, sum, substeps)
-            return (step(.constantMultiple, expression, raw, [inner]), scaledSum.expression)
+            return (step(.product, expression, sum, substeps), simplifiedSum)
         }
 
         /// The coefficient of the product rule's term i: fᵢ′'s times every other factor's, in the

@@ -115,6 +115,27 @@ import Threads
         #expect(step.substeps.first?.expression == .variable("x") * .builtin(.ln, .variable("x")))
     }
 
+    /// A Hessian's entries share one cache: each entry's derivation, steps and all, must be the one
+    /// taken alone, and the cache must be used (the rows share d/dwⱼ of the same factors).
+    @Test func derivationsSharingACacheAreTheDerivationsTakenAlone() throws {
+        let loss = try Parser.parseExpression("(sigmoid(0.5w1 - 0.3w2 + 0.8w3) - 1)^2 + 0.01(w1^2 + w2^2 + w3^2)")
+        let weights = ["w1", "w2", "w3"]
+        let differentiator = SymbolicDifferentiator()
+        let cache = DerivativeCache()
+        for first in weights {
+            let alone = try differentiator.derivation(of: loss, variable: first, order: 1)
+            let shared = try differentiator.derivation(of: loss, variable: first, order: 1, sharing: cache)
+            #expect(shared == alone)
+            for second in weights {
+                let aloneSecond = try differentiator.derivation(of: alone.result, variable: second, order: 1)
+                let sharedSecond = try differentiator.derivation(of: shared.result, variable: second, order: 1, sharing: cache)
+                #expect(sharedSecond == aloneSecond, "∂²/∂\(first)∂\(second)")
+            }
+        }
+        // Three rows ask for d/dw of the same sigmoid factor: all but the first are found.
+        #expect(cache.hits >= 6)
+    }
+
     @Test func plainTextStepsShowTheLayers() throws {
         let text = try Notebook().run("d/dx sin(x^2)")[0]
         #expect(text == """

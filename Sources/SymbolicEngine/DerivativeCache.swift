@@ -1,0 +1,26 @@
+import CalculusLanguage
+
+/// Derivatives already taken, with their steps, by expression and variable: what one derivation
+/// found, the next reuses. A Hessian's entries differentiate the same factors by the same variable
+/// row after row (`σ(u)`, `1 - σ(u)` in every entry of a sigmoid unit's loss); taken once, each
+/// entry's steps are still whole. One cache serves one computation on one thread.
+public final class DerivativeCache {
+    struct Key: Hashable {
+        var expression: Expression
+        var variable: String
+    }
+
+    var taken: [Key: (DerivativeStep, Expression)] = [:]
+    /// How many derivatives were found here rather than taken again.
+    public internal(set) var hits = 0
+
+    public init() {}
+
+    /// Only operations are kept: a name or a number is quicker to differentiate than to look up.
+    static func isWorthKeeping(_ expression: Expression) -> Bool {
+        switch expression {
+        case .binary, .builtin: true
+        default: false
+        }
+    }
+}
