@@ -8,8 +8,10 @@ public enum NumberFormatting {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
         if value == value.rounded(), abs(value) < 1e16 { return String(Int64(value)) }
-        var text = "\(value)"  // Swift prints the shortest round-tripping form.
-        if text.hasSuffix(".0") { text.removeLast(2) }
+        var text = value.description  // Swift prints the shortest round-tripping form.
+        if text.utf8.count > 2, text.utf8.last == UInt8(ascii: "0"), text.utf8.dropLast().last == UInt8(ascii: ".") {
+            text.removeLast(2)
+        }
         return text
     }
 

@@ -99,6 +99,16 @@ struct ExpressionGenerator {
         (.number(1248), "1248", "1248"),
         (.number(1e-5), "1e-05", "1e-05"),
         (.constant(.pi) * .number(2), "π·2", "pi*2"),
+        // After a number the printer writes the right side, then reads its first characters to know
+        // whether nothing may stand between (`2x`, `2π`, `2e^x`) or a dot must (`2·3`, `2·e1`, `1·ln(x)`).
+        (.number(2) * .number(3), "2·3", "2*3"),
+        (.number(2) * .variable("e1"), "2·e1", "2*e1"),
+        (.number(2) * .variable("ex"), "2ex", "2*ex"),
+        (.number(2) * .constant(.pi), "2π", "2*pi"),
+        (.number(2) * .builtin(.exp, .variable("x")), "2e^x", "2*exp(x)"),
+        (.number(1) * .builtin(.ln, .variable("x")), "1·ln(x)", "1*ln(x)"),
+        (.number(0.5) * .power(.number(2), .variable("x")), "0.5·2^x", "0.5*2^x"),
+        (.number(3) * .variable("θ"), "3θ", "3*θ"),
     ]
 
     @Test(arguments: printed)
@@ -120,5 +130,12 @@ struct ExpressionGenerator {
         let raw = Expression.binary(
             .subtract, .binary(.subtract, .number(0), .number(2) * .variable("x")), .negate(.builtin(.sin, .variable("x"))))
         #expect(latex.print(raw) == "0 - 2x - \\left(-\\sin\\left(x\\right)\\right)")
+        // After a number: a letter, a command or a parenthesis juxtaposes; `\left|` and a digit do not.
+        #expect(latex.print(.number(2) * .builtin(.abs, .variable("x"))) == "2 \\cdot \\left|x\\right|")
+        #expect(latex.print(.number(2) * .constant(.pi)) == "2\\pi")
+        #expect(latex.print(.number(2) * .number(3)) == "2 \\cdot 3")
+        #expect(latex.print(.number(1e-7) * .variable("x")) == "1 \\times 10^{-7}x")
+        #expect(latex.print(ListLiteral.matrix([[.variable("w10"), .variable("ab1c")], [.variable("Δx"), .variable("x_in")]]))
+            == "\\begin{pmatrix} w_{\\mathrm{10}} & \\mathrm{ab1c} \\\\ \\mathrm{Δx} & x_{\\mathrm{in}} \\end{pmatrix}")
     }
 }

@@ -19,54 +19,123 @@ public struct ExpressionPrinter: Sendable {
     }
 
     public func print(_ expression: Expression) -> String {
-        render(expression).text
+        var text = PrintedText()
+        write(expression, to: &text)
+        return text.string
     }
 
     /// `[2x·y, x² + cos(y)]`, `[[2y, 2x], [2x, 0]]`: the list literal the parser reads back.
+    /// An entry that is the very node of an earlier one (a Hessian's entry below the diagonal is the
+    /// one above it) is copied from the text already written, not printed again.
     public func print(_ list: ListLiteral) -> String {
+        var text = PrintedText()
+        var written: [(entry: Expression, range: Range<Int>)] = []
+        func writeVector(_ entries: [Expression]) {
+            text.append("[")
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { text.append(", ") }
+                if let earlier = written.first(where: { $0.entry.isSameNode(as: entry) }) {
+                    text.repeatBytes(earlier.range)
+                    continue
+                }
+                let start = text.count
+                write(entry, to: &text)
+                written.append((entry, start..<text.count))
+            }
+            text.append("]")
+        }
         switch list {
-        case .vector(let entries): "[" + entries.map(print).joined(separator: ", ") + "]"
-        case .matrix(let rows): "[" + rows.map { print(.vector($0)) }.joined(separator: ", ") + "]"
+        case .vector(let entries): writeVector(entries)
+        case .matrix(let rows):
+            text.append("[")
+            for (index, row) in rows.enumerated() {
+                if index > 0 { text.append(", ") }
+                writeVector(row)
+            }
+            text.append("]")
+        }
+        return text.string
+    }
+
+    /// How tightly the expression's printed form binds, known from its top node alone.
+    private func strength(of expression: Expression) -> Strength {
+        switch expression {
+        case .number(let value): value < 0 ? .prefix : .atom
+        case .constant, .variable, .call, .prime: .atom
+        case .negate: .prefix
+        case .binary(.add, _, _), .binary(.subtract, _, _): .sum
+        case .binary(.multiply, _, _), .binary(.divide, _, _): .product
+        case .binary(.power, _, _): .power
+        case .builtin(.exp, _): style == .unicode ? .power : .atom
+        case .builtin: .atom
+        case .derivative(.variable, _, _), .derivativeBySubexpression(.variable, _, _): .prefix
+        case .derivative, .derivativeBySubexpression: .derivative
         }
     }
 
-    private func render(_ expression: Expression) -> (text: String, strength: Strength) {
+    /// Each node appends to the one text: a parent never copies its children's text (which made a
+    /// deep expression's printing cost its size times its depth).
+    private func write(_ expression: Expression, to text: inout PrintedText) {
         switch expression {
         case .number(let value):
-            let text = NumberFormatting.shortest(value)
-            return (text, value < 0 ? .prefix : .atom)
+            text.append(number: value, NumberFormatting.shortest)
         case .constant(let constant):
             switch constant {
-            case .pi: return (style == .unicode ? "π" : "pi", .atom)
-            case .e: return ("e", .atom)
+            case .pi: text.append(style == .unicode ? "π" : "pi")
+            case .e: text.append("e")
             }
         case .variable(let name):
-            return (name, .atom)
+            text.append(name)
         case .negate(let operand):
-            if case .number = operand { return ("-(\(render(operand).text))", .prefix) }
-            return ("-" + wrap(operand, below: .prefix), .prefix)
+            text.append("-")
+            if case .number = operand {
+                text.append("(")
+                write(operand, to: &text)
+                text.append(")")
+            } else {
+                write(operand, wrappedBelow: .prefix, to: &text)
+            }
         case .binary(let op, let left, let right):
-            return renderBinary(op, left, right)
+            writeBinary(op, left, right, to: &text)
         case .builtin(.exp, let argument) where style == .unicode:
-            return ("e^" + exponent(argument, alwaysWrapCompound: true), .power)
+            text.append("e^")
+            writeExponent(argument, alwaysWrapCompound: true, to: &text)
         case .builtin(let function, let argument):
-            return ("\(function.names[0])(\(render(argument).text))", .atom)
+            text.append(function.names[0])
+            text.append("(")
+            write(argument, to: &text)
+            text.append(")")
         case .call(let name, let arguments):
-            return ("\(name)(\(arguments.map { render($0).text }.joined(separator: ", ")))", .atom)
+            text.append(name)
+            writeArguments(arguments, to: &text)
         case .prime(let name, let order, let arguments):
-            let primes = String(repeating: "'", count: order)
-            return ("\(name)\(primes)(\(arguments.map { render($0).text }.joined(separator: ", ")))", .atom)
+            text.append(name)
+            text.append(String(repeating: "'", count: order))
+            writeArguments(arguments, to: &text)
         case .derivative(.variable(let name), let variable, let order):
             // Leibniz notation for a name, as the texts write it: `dy/dx`, `d²L/dw²`. The parser reads it
             // as one factor, so it needs brackets only as a power's base: `(dy/dx)^2`.
-            return (leibniz(name, over: "d" + variable, order: order), .prefix)
+            text.append(leibniz(name, over: "d" + variable, order: order))
         case .derivative(let body, let variable, let order):
-            return ("\(derivativeOperator(variable: variable, order: order)) \(render(body).text)", .derivative)
+            text.append(derivativeOperator(variable: variable, order: order))
+            text.append(" ")
+            write(body, to: &text)
         case .derivativeBySubexpression(.variable(let name), let held, let order):
-            return (leibniz(name, over: "d(\(render(held).text))", order: order), .prefix)
+            text.append(leibniz(name, over: "d(\(print(held)))", order: order))
         case .derivativeBySubexpression(let body, let held, let order):
-            return ("\(leibniz("", over: "d(\(render(held).text))", order: order)) \(render(body).text)", .derivative)
+            text.append(leibniz("", over: "d(\(print(held)))", order: order))
+            text.append(" ")
+            write(body, to: &text)
         }
+    }
+
+    private func writeArguments(_ arguments: [Expression], to text: inout PrintedText) {
+        text.append("(")
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { text.append(", ") }
+            write(argument, to: &text)
+        }
+        text.append(")")
     }
 
     public func derivativeOperator(variable: String, order: Int) -> String {
@@ -82,55 +151,74 @@ public struct ExpressionPrinter: Sendable {
         }
     }
 
-    private func renderBinary(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> (text: String, strength: Strength) {
+    private func writeBinary(_ op: BinaryOperator, _ left: Expression, _ right: Expression, to text: inout PrintedText) {
         switch op {
         case .add, .subtract:
-            let symbol = op == .add ? " + " : " - "
+            write(left, wrappedBelow: .sum, to: &text)
+            text.append(op == .add ? " + " : " - ")
             // A negative term on the right keeps its sign apart: `2x + (-sin(x))`, not `2x + -sin(x)`.
-            let rightText = isNegative(right) ? "(\(render(right).text))" : wrap(right, atOrBelow: .sum)
-            return (wrap(left, below: .sum) + symbol + rightText, .sum)
+            writeRightOperand(right, wrappedAtOrBelow: .sum, to: &text)
         case .multiply, .divide:
-            let leftText = wrap(left, below: .product)
-            // A negation on the right reads better in parentheses: `2·(-x)`, not `2·-x`.
-            let rightText = isNegative(right) ? "(\(render(right).text))" : wrap(right, atOrBelow: .product)
-            if op == .divide { return (leftText + "/" + rightText, .product) }
-            if style == .ascii { return (leftText + "*" + rightText, .product) }
-            // `2x`, `6(3x + 1)`; but `1·ln(x)`, since a juxtaposed 1 reads as a digit of something else.
-            if case .number(let n) = left, abs(n) != 1, juxtaposes(rightText) { return (leftText + rightText, .product) }
-            return (leftText + "·" + rightText, .product)
-        case .power:
-            let baseText = wrap(left, atOrBelow: .power)
-            if style == .unicode, case .number(let n) = right, n == n.rounded(), abs(n) < 1e9 {
-                return (baseText + Self.superscript(Int(n)), .power)
+            write(left, wrappedBelow: .product, to: &text)
+            if op == .divide {
+                text.append("/")
+            } else if style == .ascii {
+                text.append("*")
+            } else if case .number(let n) = left, abs(n) != 1 {
+                // `2x`, `6(3x + 1)`; but `1·ln(x)`, since a juxtaposed 1 reads as a digit of something else.
+                // Whether the right side juxtaposes shows in its first characters, once written.
+                let start = text.count
+                writeRightOperand(right, wrappedAtOrBelow: .product, to: &text)
+                if !text.juxtaposes(from: start) { text.insert("·", at: start) }
+                return
+            } else {
+                text.append("·")
             }
-            return (baseText + "^" + exponent(right, alwaysWrapCompound: false), .power)
+            // A negation on the right reads better in parentheses: `2·(-x)`, not `2·-x`.
+            writeRightOperand(right, wrappedAtOrBelow: .product, to: &text)
+        case .power:
+            write(left, wrappedAtOrBelow: .power, to: &text)
+            if style == .unicode, case .number(let n) = right, n == n.rounded(), abs(n) < 1e9 {
+                text.append(Self.superscript(Int(n)))
+                return
+            }
+            text.append("^")
+            writeExponent(right, alwaysWrapCompound: false, to: &text)
+        }
+    }
+
+    /// The right operand of a binary operator: in parentheses when negative, or when it binds no
+    /// tighter than `strength`.
+    private func writeRightOperand(_ right: Expression, wrappedAtOrBelow strength: Strength, to text: inout PrintedText) {
+        if isNegative(right) {
+            text.append("(")
+            write(right, to: &text)
+            text.append(")")
+        } else {
+            write(right, wrappedAtOrBelow: strength, to: &text)
         }
     }
 
     /// An exponent after `^`. The parser reads a prefix-level operand there (`x^-y`, `x^y^z`);
     /// `e^(2x)` keeps its parentheses for anything but a name or a number, as textbooks do.
-    private func exponent(_ expression: Expression, alwaysWrapCompound: Bool) -> String {
-        let (text, strength) = render(expression)
+    private func writeExponent(_ expression: Expression, alwaysWrapCompound: Bool, to text: inout PrintedText) {
+        let bare: Bool
         if alwaysWrapCompound {
             switch expression {
-            case .variable, .constant: return text
-            case .number(let value) where value >= 0: return text
-            default: return "(\(text))"
+            case .variable, .constant: bare = true
+            case .number(let value): bare = value >= 0
+            default: bare = false
             }
+        } else {
+            bare = strength(of: expression) >= .prefix
         }
-        return strength < .prefix ? "(\(text))" : text
-    }
-
-    /// Implied product after a number: `2x`, `6(3x + 1)`, `2sin(x)`, but `2·3`, and `2·e1` (not `2e1`).
-    private func juxtaposes(_ rightText: String) -> Bool {
-        guard let first = rightText.unicodeScalars.first else { return false }
-        if first == "(" || first == "π" { return true }
-        guard Lexer.isNameStart(first) else { return false }
-        if first == "e" || first == "E" {
-            let scalars = Array(rightText.unicodeScalars)
-            if scalars.count > 1, Lexer.isDigit(scalars[1]) || scalars[1] == "+" || scalars[1] == "-" { return false }
+        if bare {
+            write(expression, to: &text)
+        } else {
+            text.append("(")
+            write(expression, to: &text)
+            text.append(")")
         }
-        return true
     }
 
     private func isNegative(_ expression: Expression) -> Bool {
@@ -141,19 +229,96 @@ public struct ExpressionPrinter: Sendable {
         }
     }
 
-    private func wrap(_ expression: Expression, below strength: Strength) -> String {
-        let (text, own) = render(expression)
-        return own < strength ? "(\(text))" : text
+    private func write(_ expression: Expression, wrappedBelow strength: Strength, to text: inout PrintedText) {
+        write(expression, wrapped: self.strength(of: expression) < strength, to: &text)
     }
 
-    private func wrap(_ expression: Expression, atOrBelow strength: Strength) -> String {
-        let (text, own) = render(expression)
-        return own <= strength ? "(\(text))" : text
+    private func write(_ expression: Expression, wrappedAtOrBelow strength: Strength, to text: inout PrintedText) {
+        write(expression, wrapped: self.strength(of: expression) <= strength, to: &text)
     }
+
+    private func write(_ expression: Expression, wrapped: Bool, to text: inout PrintedText) {
+        if wrapped { text.append("(") }
+        write(expression, to: &text)
+        if wrapped { text.append(")") }
+    }
+
+    private static let superscriptDigits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
 
     static func superscript(_ value: Int) -> String {
-        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-        let body = String(String(abs(value)).map { digits[Int(String($0))!] })
-        return value < 0 ? "⁻" + body : body
+        var text = value < 0 ? "⁻" : ""
+        for digit in String(value.magnitude).utf8 { text += superscriptDigits[Int(digit - UInt8(ascii: "0"))] }
+        return text
+    }
+}
+
+/// Printed text as UTF-8 bytes, appended to in place, made a string once at the end.
+struct PrintedText {
+    private var bytes: [UInt8] = []
+    /// The numbers written last, as written: an expression repeats its few numbers many times
+    /// (`0.5`, `-0.3` in every entry of a Hessian), and formatting one costs more than finding it.
+    private var recentNumbers: [(value: Double, text: String)] = []
+
+    var count: Int { bytes.count }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ piece: String) {
+        var piece = piece
+        piece.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends `value` as `format` writes it.
+    mutating func append(number value: Double, _ format: (Double) -> String) {
+        if let known = recentNumbers.first(where: { $0.value.bitPattern == value.bitPattern }) {
+            append(known.text)
+            return
+        }
+        let formatted = format(value)
+        if recentNumbers.count == 16 { recentNumbers.removeFirst() }
+        recentNumbers.append((value, formatted))
+        append(formatted)
+    }
+
+    /// Appends a copy of text already written.
+    mutating func repeatBytes(_ range: Range<Int>) {
+        bytes.append(contentsOf: bytes[range])
+    }
+
+    mutating func insert(_ piece: String, at position: Int) {
+        bytes.insert(contentsOf: Array(piece.utf8), at: position)
+    }
+
+    /// Whether the text from `start` may follow a number with nothing between (`2x`, `6(3x + 1)`,
+    /// `2sin(x)`, `2π`), as opposed to `2·3` or `2·e1` (which would read as `2e1`).
+    func juxtaposes(from start: Int) -> Bool {
+        guard start < bytes.count else { return false }
+        var iterator = bytes[start...].makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let first) = decoder.decode(&iterator) else { return false }
+        if first == "(" || first == "π" { return true }
+        guard Lexer.isNameStart(first) else { return false }
+        if first == "e" || first == "E", case .scalarValue(let second) = decoder.decode(&iterator),
+            Lexer.isDigit(second) || second == "+" || second == "-"
+        {
+            return false
+        }
+        return true
+    }
+
+    /// Whether typeset text from `start` may follow a number with nothing between: a letter, a command
+    /// (`2\sin`), or a parenthesis (`2\left(x + 1\right)`), but not `\left|` (`2 \cdot \left|x\right|`).
+    func typesetJuxtaposes(from start: Int) -> Bool {
+        guard start < bytes.count else { return false }
+        let rest = bytes[start...]
+        if rest.first == UInt8(ascii: "\\") {
+            let left = Array("\\left".utf8)
+            guard rest.starts(with: left) else { return true }
+            return rest.dropFirst(left.count).first == UInt8(ascii: "(")
+        }
+        var iterator = rest.makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let first) = decoder.decode(&iterator) else { return false }
+        return Character(first).isLetter
     }
 }

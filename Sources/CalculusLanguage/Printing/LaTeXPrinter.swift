@@ -6,71 +6,139 @@ public struct LaTeXPrinter: Sendable {
     private typealias Strength = ExpressionPrinter.Strength
 
     public func print(_ expression: Expression) -> String {
-        render(expression).text
+        var text = PrintedText()
+        write(expression, to: &text)
+        return text.string
     }
 
     /// A vector as a row `\begin{pmatrix} a & b \end{pmatrix}`, a matrix row by row.
     public func print(_ list: ListLiteral) -> String {
-        let body = list.rows.map { $0.map(print).joined(separator: " & ") }.joined(separator: " \\\\ ")
-        return "\\begin{pmatrix} \(body) \\end{pmatrix}"
+        var text = PrintedText()
+        text.append("\\begin{pmatrix} ")
+        for (rowIndex, row) in list.rows.enumerated() {
+            if rowIndex > 0 { text.append(" \\\\ ") }
+            for (index, entry) in row.enumerated() {
+                if index > 0 { text.append(" & ") }
+                write(entry, to: &text)
+            }
+        }
+        text.append(" \\end{pmatrix}")
+        return text.string
     }
 
-    private func render(_ expression: Expression) -> (text: String, strength: Strength) {
+    /// How tightly the expression's typeset form binds, known from its top node alone.
+    private func strength(of expression: Expression) -> Strength {
+        switch expression {
+        case .number(let value): value < 0 ? .prefix : .atom
+        case .constant, .variable, .call, .prime: .atom
+        case .negate: .prefix
+        case .binary(.add, _, _), .binary(.subtract, _, _): .sum
+        case .binary(.multiply, _, _): .product
+        case .binary(.divide, _, _): .atom
+        case .binary(.power, _, _), .builtin(.exp, _): .power
+        case .builtin: .atom
+        case .derivative(.variable, _, _), .derivativeBySubexpression(.variable, _, _): .atom
+        case .derivative, .derivativeBySubexpression: .derivative
+        }
+    }
+
+    /// As `ExpressionPrinter`, each node appends to the one text.
+    private func write(_ expression: Expression, to text: inout PrintedText) {
         switch expression {
         case .number(let value):
-            var text = NumberFormatting.shortest(value)
-            if let exponentIndex = text.firstIndex(of: "e") {
-                let mantissa = text[..<exponentIndex]
-                let exponent = Int(text[text.index(after: exponentIndex)...]) ?? 0
-                text = "\(mantissa) \\times 10^{\(exponent)}"
-            }
-            return (text, value < 0 ? .prefix : .atom)
-        case .constant(.pi): return ("\\pi", .atom)
-        case .constant(.e): return ("e", .atom)
-        case .variable(let name): return (Self.name(name), .atom)
+            text.append(number: value, Self.number)
+        case .constant(.pi): text.append("\\pi")
+        case .constant(.e): text.append("e")
+        case .variable(let name): text.append(Self.name(name))
         case .negate(let operand):
-            return ("-" + wrap(operand, below: .prefix), .prefix)
-        case .binary(.add, let left, let right), .binary(.subtract, let left, let right):
-            let symbol = if case .binary(.add, _, _) = expression { " + " } else { " - " }
+            text.append("-")
+            write(operand, wrapped: strength(of: operand) < .prefix, to: &text)
+        case .binary(let op, let left, let right) where op == .add || op == .subtract:
+            write(left, wrapped: strength(of: left) < .sum, to: &text)
+            text.append(op == .add ? " + " : " - ")
             // A negative term on the right keeps its sign apart: `2x + \left(-\sin(x)\right)`.
-            let rightRendered = render(right)
-            let needsParentheses = rightRendered.strength <= .sum || rightRendered.strength == .prefix
-            let rightText = needsParentheses ? "\\left(\(rightRendered.text)\\right)" : rightRendered.text
-            return (wrap(left, below: .sum) + symbol + rightText, .sum)
+            let rightStrength = strength(of: right)
+            write(right, wrapped: rightStrength <= .sum || rightStrength == .prefix, to: &text)
         case .binary(.multiply, let left, let right):
-            let leftText = wrap(left, below: .product)
-            let rightRendered = render(right)
-            let rightText = rightRendered.strength <= .prefix ? "\\left(\(rightRendered.text)\\right)" : rightRendered.text
-            if case .number = left, let first = rightText.first, first.isLetter || first == "\\" && !rightText.hasPrefix("\\left") || rightText.hasPrefix("\\left(") {
-                return (leftText + rightText, .product)
+            write(left, wrapped: strength(of: left) < .product, to: &text)
+            let rightWrapped = strength(of: right) <= .prefix
+            guard case .number = left else {
+                text.append(" \\cdot ")
+                write(right, wrapped: rightWrapped, to: &text)
+                return
             }
-            return (leftText + " \\cdot " + rightText, .product)
+            // After a number, whether the right side juxtaposes (`2x`, `2\sin`) shows in its first characters.
+            let start = text.count
+            write(right, wrapped: rightWrapped, to: &text)
+            if !text.typesetJuxtaposes(from: start) { text.insert(" \\cdot ", at: start) }
         case .binary(.divide, let left, let right):
-            return ("\\frac{\(render(left).text)}{\(render(right).text)}", .atom)
-        case .binary(.power, let base, let exponent):
-            return (wrap(base, atOrBelow: .power) + "^{\(render(exponent).text)}", .power)
+            text.append("\\frac{")
+            write(left, to: &text)
+            text.append("}{")
+            write(right, to: &text)
+            text.append("}")
+        case .binary(_, let base, let exponent):
+            write(base, wrapped: strength(of: base) <= .power, to: &text)
+            text.append("^{")
+            write(exponent, to: &text)
+            text.append("}")
         case .builtin(.exp, let argument):
-            return ("e^{\(render(argument).text)}", .power)
+            text.append("e^{")
+            write(argument, to: &text)
+            text.append("}")
         case .builtin(.sqrt, let argument):
-            return ("\\sqrt{\(render(argument).text)}", .atom)
+            text.append("\\sqrt{")
+            write(argument, to: &text)
+            text.append("}")
         case .builtin(.abs, let argument):
-            return ("\\left|\(render(argument).text)\\right|", .atom)
+            text.append("\\left|")
+            write(argument, to: &text)
+            text.append("\\right|")
         case .builtin(let function, let argument):
-            return ("\(function.latexName)\\left(\(render(argument).text)\\right)", .atom)
+            text.append(function.latexName)
+            write(argument, wrapped: true, to: &text)
         case .call(let name, let arguments):
-            return ("\(Self.name(name))\\left(\(arguments.map { render($0).text }.joined(separator: ", "))\\right)", .atom)
+            text.append(Self.name(name))
+            writeArguments(arguments, to: &text)
         case .prime(let name, let order, let arguments):
-            let primes = String(repeating: "'", count: order)
-            return ("\(Self.name(name))\(primes)\\left(\(arguments.map { render($0).text }.joined(separator: ", "))\\right)", .atom)
+            text.append(Self.name(name))
+            text.append(String(repeating: "'", count: order))
+            writeArguments(arguments, to: &text)
         case .derivative(.variable(let name), let variable, let order):
-            return (leibniz(Self.name(name), over: Self.name(variable), order: order), .atom)
+            text.append(leibniz(Self.name(name), over: Self.name(variable), order: order))
         case .derivative(let body, let variable, let order):
-            return ("\(derivativeOperator(variable: variable, order: order))\\left(\(render(body).text)\\right)", .derivative)
+            text.append(derivativeOperator(variable: variable, order: order))
+            write(body, wrapped: true, to: &text)
         case .derivativeBySubexpression(.variable(let name), let held, let order):
-            return (leibniz(Self.name(name), over: "\\left(\(render(held).text)\\right)", order: order), .atom)
+            text.append(leibniz(Self.name(name), over: "\\left(\(print(held))\\right)", order: order))
         case .derivativeBySubexpression(let body, let held, let order):
-            return ("\(leibniz("", over: "\\left(\(render(held).text)\\right)", order: order))\\left(\(render(body).text)\\right)", .derivative)
+            text.append(leibniz("", over: "\\left(\(print(held))\\right)", order: order))
+            write(body, wrapped: true, to: &text)
         }
+    }
+
+    private func writeArguments(_ arguments: [Expression], to text: inout PrintedText) {
+        text.append("\\left(")
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { text.append(", ") }
+            write(argument, to: &text)
+        }
+        text.append("\\right)")
+    }
+
+    private func write(_ expression: Expression, wrapped: Bool, to text: inout PrintedText) {
+        if wrapped { text.append("\\left(") }
+        write(expression, to: &text)
+        if wrapped { text.append("\\right)") }
+    }
+
+    /// `0.25`, `1 \times 10^{-5}`.
+    private static func number(_ value: Double) -> String {
+        let number = NumberFormatting.shortest(value)
+        guard let exponentIndex = number.utf8.firstIndex(of: UInt8(ascii: "e")) else { return number }
+        let mantissa = number[..<exponentIndex]
+        let exponent = Int(number[number.utf8.index(after: exponentIndex)...]) ?? 0
+        return "\(mantissa) \\times 10^{\(exponent)}"
     }
 
     /// `\frac{dy}{dx}`, `\frac{d^{2}y}{dx^{2}}`: `name` is empty for the operator.
@@ -80,16 +148,6 @@ public struct LaTeXPrinter: Sendable {
 
     public func derivativeOperator(variable: String, order: Int) -> String {
         leibniz("", over: Self.name(variable), order: order)
-    }
-
-    private func wrap(_ expression: Expression, below strength: Strength) -> String {
-        let (text, own) = render(expression)
-        return own < strength ? "\\left(\(text)\\right)" : text
-    }
-
-    private func wrap(_ expression: Expression, atOrBelow strength: Strength) -> String {
-        let (text, own) = render(expression)
-        return own <= strength ? "\\left(\(text)\\right)" : text
     }
 
     private static let greek: [String: String] = [
@@ -102,6 +160,7 @@ public struct LaTeXPrinter: Sendable {
 
     /// `x` → `x`, `θ` → `\theta`, `w1` → `w_{1}`, `loss` → `\mathrm{loss}`, `x_in` → `x_{\mathrm{in}}`.
     public static func name(_ name: String) -> String {
+        if let typeset = asciiName(name) { return typeset }
         var base = name
         var subscriptPart = ""
         if let underscore = name.firstIndex(of: "_"), underscore != name.startIndex {
@@ -120,5 +179,21 @@ public struct LaTeXPrinter: Sendable {
         }
         let head = word(base)
         return subscriptPart.isEmpty ? head : "\(head)_{\(word(subscriptPart))}"
+    }
+
+    /// `name` for the names met most (`x`, `w1`, `loss`: ASCII letters, then perhaps digits), read as
+    /// bytes; nil for any other name.
+    private static func asciiName(_ name: String) -> String? {
+        let bytes = name.utf8
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard let first = bytes.first, !isDigit(first), bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "_") }) else { return nil }
+        func word(_ text: Substring.UTF8View) -> String {
+            text.count == 1 ? String(Substring(text)) : "\\mathrm{\(Substring(text))}"
+        }
+        guard let digitStart = bytes.firstIndex(where: isDigit), bytes[digitStart...].allSatisfy(isDigit) else {
+            return bytes.firstIndex(where: isDigit) == nil ? word(Substring(name).utf8) : "\\mathrm{\(name)}"
+        }
+        let whole = Substring(name).utf8
+        return "\(word(whole[..<digitStart]))_{\(word(whole[digitStart...]))}"
     }
 }
