@@ -252,13 +252,14 @@ public enum DerivativeRenderer {
 
     // MARK: JSON
 
-    static func json(_ result: DerivativeResult) -> JSONValue {
+    /// `printedResult`: the result in ASCII when the caller printed it already.
+    static func json(_ result: DerivativeResult, printedResult: String? = nil) -> JSONValue {
         let fits = stepsFit(result)
         var object: [String: JSONValue] = [
             "expression": .string(StatementEcho.text(result.derivation.expression, ascii)),
             "variable": .string(result.derivation.variable),
             "order": .int(result.derivation.order),
-            "result": .string(ascii.print(result.derivation.result)),
+            "result": .string(printedResult ?? ascii.print(result.derivation.result)),
             "value": result.value.map(JSONValue.double) ?? .null,
             "steps": fits ? .array(result.derivation.steps.map(stepJSON)) : [],
         ]

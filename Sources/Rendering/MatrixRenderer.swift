@@ -116,8 +116,22 @@ public enum MatrixRenderer {
         return shown
     }
 
+    /// Each entry's result in ASCII, printed once for the list and the entries' JSON (an entry below
+    /// a Hessian's diagonal takes the one across it).
+    static func asciiResults(_ result: MatrixResult) -> [[String]] {
+        var printed: [[String]] = []
+        for (row, entries) in result.entries.enumerated() {
+            printed.append(entries.enumerated().map { column, entry in
+                mirror(result, row: row, column: column).map { printed[$0.row][$0.column] }
+                    ?? ascii.print(entry.derivation.result)
+            })
+        }
+        return printed
+    }
+
     public static func render(_ result: MatrixResult) -> RenderedOutput {
         let list = result.list
+        let printed = asciiResults(result)
         let values = result.values
         let statementText = statement(result, plain)
         var lines: [String] = []
@@ -177,24 +191,25 @@ public enum MatrixRenderer {
                 "expression": .string(statement(result, ascii)),
                 "expressions": .array(result.expressions.map { .string(StatementEcho.text($0, ascii)) }),
                 "variables": .array(result.variables.map(JSONValue.string)),
-                "result": json(list),
+                "result": result.kind == .gradient
+                    ? .array(printed[0].map(JSONValue.string)) : .array(printed.map { .array($0.map(JSONValue.string)) }),
                 "value": values.map(Self.values) ?? .null,
                 "entries": .array(result.entries.enumerated().map { row, entries in
                     .array(entries.enumerated().map { column, entry in
                         if let across = mirror(result, row: row, column: column) {
                             return ["same_as": .array([.int(across.row), .int(across.column)]),
-                                    "result": .string(ascii.print(entry.derivation.result)),
+                                    "result": .string(printed[row][column]),
                                     "value": entry.value.map(JSONValue.double) ?? .null]
                         }
                         guard withSteps.contains([row, column]) else {
                             // Its steps are left out: not written to JSON only to be dropped.
                             var bare = entry
                             bare.derivation.steps = []
-                            var object = DerivativeRenderer.json(bare).objectValue ?? [:]
+                            var object = DerivativeRenderer.json(bare, printedResult: printed[row][column]).objectValue ?? [:]
                             object["steps_omitted"] = true
                             return .object(object)
                         }
-                        return DerivativeRenderer.json(entry)
+                        return DerivativeRenderer.json(entry, printedResult: printed[row][column])
                     })
                 }),
             ],
