@@ -458,6 +458,13 @@ public final class Session {
         let given = try values(of: assignments, with: base)
         base = base.with(given)
         let known = environment.values.merging(given) { $1 }
+        if known.isEmpty {
+            // No name has a value: only an answer that reads no name has one (and its names need not
+            // be listed, which for each entry of a large Hessian cost more than taking the derivative).
+            let readsAName = derivation.result.contains { if case .variable = $0 { true } else { false } }
+            let value = readsAName ? nil : try? trustedValue(of: derivation.result, with: base, in: environment)
+            return DerivativeResult(statement: statement, derivation: derivation, assignments: assignments, value: value)
+        }
         // The names the answer reads, through any definition it is written in (`2u` reads x).
         var inputs = derivation.result.freeVariables
         if inputs.contains(where: environment.isDefinition) {

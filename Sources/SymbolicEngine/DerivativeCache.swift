@@ -14,12 +14,16 @@ public final class DerivativeCache {
     /// How many derivatives were found here rather than taken again.
     public internal(set) var hits = 0
 
-    public init() {}
+    public init() {
+        taken.reserveCapacity(256)
+    }
 
-    /// Only operations are kept: a name or a number is quicker to differentiate than to look up.
+    /// Products, powers and functions are what the entries repeat; a sum's derivative is its terms',
+    /// found here in turn, and a name or a number is quicker to differentiate than to look up (each
+    /// look-up hashes the whole subtree).
     static func isWorthKeeping(_ expression: Expression) -> Bool {
         switch expression {
-        case .binary, .builtin: true
+        case .binary(.multiply, _, _), .binary(.divide, _, _), .binary(.power, _, _), .builtin: true
         default: false
         }
     }
