@@ -145,6 +145,7 @@ public enum MatrixRenderer {
         let withSteps = entriesWithSteps(result)
         var markdown: [String] = []
         var left = 0
+        var firstLeftOut: DerivativeResult?
         for (row, entries) in result.entries.enumerated() {
             for (column, entry) in entries.enumerated() {
                 let name = entryName(result, row: row, column: column)
@@ -158,6 +159,7 @@ public enum MatrixRenderer {
                 }
                 guard withSteps.contains([row, column]) else {
                     left += 1
+                    if firstLeftOut == nil { firstLeftOut = entry }
                     continue
                 }
                 let value = entry.value.map { " = \(NumberFormatting.shortest($0))" } ?? ""
@@ -169,9 +171,10 @@ public enum MatrixRenderer {
                 ] + DerivativeRenderer.markdownStepLines(entry) + ["", "</details>", ""]
             }
         }
-        if left > 0 {
+        if left > 0, let firstLeftOut {
+            // The hint is an entry left out, as the user would type it (`d/dw2 d/dw1 L` for a Hessian's).
             let note = "(the steps of \(left) more \(left == 1 ? "entry are" : "entries are") left out, too long to show together: "
-                + "ask for one entry, as in d/d\(result.variables.last!) \(StatementEcho.text(result.expressions.last!, plain)), to see its steps)"
+                + "ask for one entry, as in \(StatementEcho.text(firstLeftOut.statement, plain)), to see its steps)"
             lines.append(note)
             markdown.append(note)
         }

@@ -169,6 +169,27 @@ import Testing
         #expect(json?["entries"]?.arrayValue?.count == 2)
     }
 
+    /// A Hessian too large to show every entry's steps names an entry it left out as the user would
+    /// type it, and typing that gives the same entry, with its steps.
+    @Test func leftOutStepsNameAnEntryToAskFor() throws {
+        let weights = (1...8).map { "w\($0)" }
+        let sum = weights.enumerated().map { "\(Double($0.offset + 1) / 10)\($0.element)" }.joined(separator: " + ")
+        let session = Session()
+        let output = try bundle(session, "hessian (sigmoid(\(sum)) - 1)^2 wrt \(weights.joined(separator: ", "))")
+        let note = try #require(output.plainText.split(separator: "\n").last { $0.contains("left out") })
+        let asked = try #require(note.components(separatedBy: "as in ").last?.components(separatedBy: ", to see its steps").first)
+        // d/dwⱼ d/dwᵢ L is the entry in row i, column j.
+        let names = asked.split(separator: " ").prefix(2).map { String($0.dropFirst(3)) }
+        #expect(names.count == 2 && names.allSatisfy(weights.contains), "\(asked)")
+        let (row, column) = (weights.firstIndex(of: names[1]) ?? 0, weights.firstIndex(of: names[0]) ?? 0)
+        let entries = output.data["application/vnd.calculus.matrix+json"]?["entries"]?.arrayValue
+        #expect(entries?[row].arrayValue?[column]["steps_omitted"] == true)
+        let entry = try bundle(session, asked)
+        #expect(entry.data["application/vnd.calculus.derivative+json"]?["result"]
+            == entries?[row].arrayValue?[column]["result"])
+        #expect(entry.plainText.contains("1. "), "its steps are shown")
+    }
+
     @Test func badMatricesAndListsAreClearErrorsThatChangeNothing() throws {
         let notebook = Notebook()
         _ = try notebook.run("q = 7")
