@@ -18,6 +18,20 @@ public final class DerivativeCache {
         taken.reserveCapacity(256)
     }
 
+    /// The derivative of `expression` by `variable`: found here, or taken by `derive` and kept.
+    func derivative(
+        of expression: Expression, by variable: String, taking derive: () throws(CalculusError) -> (DerivativeStep, Expression)
+    ) throws(CalculusError) -> (DerivativeStep, Expression) {
+        let key = Key(expression: expression, variable: variable)
+        if let known = taken[key] {
+            hits += 1
+            return known
+        }
+        let derivative = try derive()
+        taken[key] = derivative
+        return derivative
+    }
+
     /// Products, powers and functions are what the entries repeat; a sum's derivative is its terms',
     /// found here in turn, and a name or a number is quicker to differentiate than to look up (each
     /// look-up hashes the whole subtree).

@@ -163,14 +163,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         /// earlier derivation took it already.
         mutating func derive(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
             guard let cache, DerivativeCache.isWorthKeeping(expression) else { return try deriveAfresh(expression) }
-            let key = DerivativeCache.Key(expression: expression, variable: variable)
-            if let known = cache.taken[key] {
-                cache.hits += 1
-                return known
-            }
-            let taken = try deriveAfresh(expression)
-            cache.taken[key] = taken
-            return taken
+            return try cache.derivative(of: expression, by: variable) { () throws(CalculusError) in try deriveAfresh(expression) }
         }
 
         private mutating func deriveAfresh(_ expression: Expression) throws(CalculusError) -> (DerivativeStep, Expression) {
@@ -360,16 +353,27 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
                 let raw = scaled(derivative)
                 return (step(.constantMultiple, expression, raw, [inner]), simplifier.simplify(raw))
             }
-            if let constant {
-                // c·f₁⋯fₙ: the product rule's step is the derivative of f₁⋯fₙ, taken as any other (so
-                // `0.3·f·g` and `-0.6·f·g` share it), then scaled.
-                let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
-                let (inner, simplifiedSum) = try derive(productOfVariables)
-                var scaledSum = simplifier.simplifiedFactors(of: constant)
-                scaledSum.multiply(by: simplifier.product(of: simplifiedSum))
-                scaledSum.normalize()
-                return (step(.constantMultiple, expression, scaled(inner.result), [inner]), scaledSum.expression)
+            guard let constant else { return try productRule(variables, of: expression) }
+            // c·f₁⋯fₙ: the product rule's step is the derivative of f₁⋯fₙ, kept in the cache as any
+            // other (so `0.3·f·g` and `-0.6·f·g` share it), then scaled.
+            let productOfVariables = variables.dropFirst().reduce(variables[0]) { .binary(.multiply, $0, $1) }
+            let (inner, simplifiedSum) = if let cache {
+                try cache.derivative(of: productOfVariables, by: variable) { () throws(CalculusError) in
+                    try productRule(variables, of: productOfVariables)
+                }
+            } else {
+                try productRule(variables, of: productOfVariables)
             }
+            var scaledSum = simplifier.simplifiedFactors(of: constant)
+            scaledSum.multiply(by: simplifier.product(of: simplifiedSum))
+            scaledSum.normalize()
+            return (step(.constantMultiple, expression, scaled(inner.result), [inner]), scaledSum.expression)
+        }
+
+        /// (f₁·f₂·…·fₙ)′ for two or more factors that all depend on the variable.
+        private mutating func productRule(
+            _ variables: [Expression], of expression: Expression
+        ) throws(CalculusError) -> (DerivativeStep, Expression) {
             // (f₁·f₂·…·fₙ)′ = Σᵢ f₁⋯fᵢ′⋯fₙ
             var substeps: [DerivativeStep] = []
             var terms: [Expression] = []
