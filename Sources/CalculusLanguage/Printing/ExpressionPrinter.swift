@@ -258,6 +258,8 @@ struct PrintedText {
     /// The numbers written last, as written: an expression repeats its few numbers many times
     /// (`0.5`, `-0.3` in every entry of a Hessian), and formatting one costs more than finding it.
     private var recentNumbers: [(value: Double, text: String)] = []
+    /// Likewise the names last typeset (`w_{1}` for `w1`).
+    private var recentNames: [(name: String, text: String)] = []
 
     var count: Int { bytes.count }
 
@@ -277,6 +279,18 @@ struct PrintedText {
         let formatted = format(value)
         if recentNumbers.count == 16 { recentNumbers.removeFirst() }
         recentNumbers.append((value, formatted))
+        append(formatted)
+    }
+
+    /// Appends `name` as `format` writes it.
+    mutating func append(name: String, _ format: (String) -> String) {
+        if let known = recentNames.first(where: { $0.name == name }) {
+            append(known.text)
+            return
+        }
+        let formatted = format(name)
+        if recentNames.count == 16 { recentNames.removeFirst() }
+        recentNames.append((name, formatted))
         append(formatted)
     }
 
@@ -315,6 +329,9 @@ struct PrintedText {
             let left = Array("\\left".utf8)
             guard rest.starts(with: left) else { return true }
             return rest.dropFirst(left.count).first == UInt8(ascii: "(")
+        }
+        if let first = rest.first, first < 0x80 {
+            return (first | 0x20) >= UInt8(ascii: "a") && (first | 0x20) <= UInt8(ascii: "z")
         }
         var iterator = rest.makeIterator()
         var decoder = UTF8()

@@ -49,7 +49,7 @@ public struct LaTeXPrinter: Sendable {
             text.append(number: value, Self.number)
         case .constant(.pi): text.append("\\pi")
         case .constant(.e): text.append("e")
-        case .variable(let name): text.append(Self.name(name))
+        case .variable(let name): text.append(name: name, Self.name)
         case .negate(let operand):
             text.append("-")
             write(operand, wrapped: strength(of: operand) < .prefix, to: &text)

@@ -296,29 +296,38 @@ extension Expression {
         _ rewrite: (Expression) throws(Failure) -> Expression?
     ) throws(Failure) -> Expression {
         if let replacement = try rewrite(self) { return replacement }
+        // A node whose children come back unchanged is kept, not rebuilt: most rewrites (writing out
+        // definitions, putting in values) leave most of a tree as it is.
         switch self {
         case .number, .constant, .variable: return self
-        case .negate(let operand): return .negate(try operand.transformed(rewrite))
+        case .negate(let operand):
+            let rewritten = try operand.transformed(rewrite)
+            return rewritten.isSameNode(as: operand) ? self : .negate(rewritten)
         case .binary(let op, let left, let right):
-            return .binary(op, try left.transformed(rewrite), try right.transformed(rewrite))
-        case .builtin(let function, let argument): return .builtin(function, try argument.transformed(rewrite))
+            let (newLeft, newRight) = (try left.transformed(rewrite), try right.transformed(rewrite))
+            return newLeft.isSameNode(as: left) && newRight.isSameNode(as: right) ? self : .binary(op, newLeft, newRight)
+        case .builtin(let function, let argument):
+            let rewritten = try argument.transformed(rewrite)
+            return rewritten.isSameNode(as: argument) ? self : .builtin(function, rewritten)
         case .call(let name, let arguments):
             var rebuilt: [Expression] = []
             for argument in arguments { rebuilt.append(try argument.transformed(rewrite)) }
-            return .call(name, rebuilt)
+            return zip(rebuilt, arguments).allSatisfy({ $0.isSameNode(as: $1) }) ? self : .call(name, rebuilt)
         case .prime(let name, let order, let arguments):
             var rebuilt: [Expression] = []
             for argument in arguments { rebuilt.append(try argument.transformed(rewrite)) }
-            return .prime(name, order: order, rebuilt)
+            return zip(rebuilt, arguments).allSatisfy({ $0.isSameNode(as: $1) }) ? self : .prime(name, order: order, rebuilt)
         case .derivative(let body, let variable, let order):
             // The derivative's own variable is bound inside it: do not substitute it there.
             let inner = try body.transformed { (node) throws(Failure) -> Expression? in
                 if case .variable(variable) = node { return node }
                 return try rewrite(node)
             }
-            return .derivative(inner, variable: variable, order: order)
+            return inner.isSameNode(as: body) ? self : .derivative(inner, variable: variable, order: order)
         case .derivativeBySubexpression(let body, let held, let order):
-            return .derivativeBySubexpression(try body.transformed(rewrite), subexpression: try held.transformed(rewrite), order: order)
+            let (newBody, newHeld) = (try body.transformed(rewrite), try held.transformed(rewrite))
+            return newBody.isSameNode(as: body) && newHeld.isSameNode(as: held)
+                ? self : .derivativeBySubexpression(newBody, subexpression: newHeld, order: order)
         }
     }
 }
