@@ -30,35 +30,26 @@ public struct ExpressionPrinter: Sendable {
     public func print(_ list: ListLiteral) -> String {
         var text = PrintedText()
         var written: [(entry: Expression, range: Range<Int>)] = []
-        func writeVector(_ entries: [Expression]) {
-            text.append("[")
-            for (index, entry) in entries.enumerated() {
-                if index > 0 { text.append(", ") }
+        func writeVector(_ entries: [Expression], to text: inout PrintedText) {
+            text.append(entries, open: "[", separator: ", ", close: "]") { entry, text in
                 if let earlier = written.first(where: { $0.entry.isSameNode(as: entry) }) {
                     text.repeatBytes(earlier.range)
-                    continue
+                    return
                 }
                 let start = text.count
                 write(entry, to: &text)
                 written.append((entry, start..<text.count))
             }
-            text.append("]")
         }
         switch list {
-        case .vector(let entries): writeVector(entries)
-        case .matrix(let rows):
-            text.append("[")
-            for (index, row) in rows.enumerated() {
-                if index > 0 { text.append(", ") }
-                writeVector(row)
-            }
-            text.append("]")
+        case .vector(let entries): writeVector(entries, to: &text)
+        case .matrix(let rows): text.append(rows, open: "[", separator: ", ", close: "]") { writeVector($0, to: &$1) }
         }
         return text.string
     }
 
     /// How tightly the expression's printed form binds, known from its top node alone.
-    private func strength(of expression: Expression) -> Strength {
+    func strength(of expression: Expression) -> Strength {
         switch expression {
         case .number(let value): value < 0 ? .prefix : .atom
         case .constant, .variable, .call, .prime: .atom
@@ -130,12 +121,7 @@ public struct ExpressionPrinter: Sendable {
     }
 
     private func writeArguments(_ arguments: [Expression], to text: inout PrintedText) {
-        text.append("(")
-        for (index, argument) in arguments.enumerated() {
-            if index > 0 { text.append(", ") }
-            write(argument, to: &text)
-        }
-        text.append(")")
+        text.append(arguments, open: "(", separator: ", ", close: ")") { write($0, to: &$1) }
     }
 
     public func derivativeOperator(variable: String, order: Int) -> String {
@@ -255,11 +241,12 @@ public struct ExpressionPrinter: Sendable {
 /// Printed text as UTF-8 bytes, appended to in place, made a string once at the end.
 struct PrintedText {
     private var bytes: [UInt8] = []
-    /// The numbers written last, as written: an expression repeats its few numbers many times
-    /// (`0.5`, `-0.3` in every entry of a Hessian), and formatting one costs more than finding it.
-    private var recentNumbers: [(value: Double, text: String)] = []
+    /// The numbers written last, as written (by their bits: `-0.0` is not `0`, and a NaN is itself):
+    /// an expression repeats its few numbers many times (`0.5`, `-0.3` in every entry of a Hessian),
+    /// and formatting one costs more than finding it.
+    private var recentNumbers = RecentlyFormatted<UInt64>()
     /// Likewise the names last typeset (`w_{1}` for `w1`).
-    private var recentNames: [(name: String, text: String)] = []
+    private var recentNames = RecentlyFormatted<String>()
 
     var count: Int { bytes.count }
 
@@ -270,28 +257,26 @@ struct PrintedText {
         piece.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// `open`, the items as `write` writes them with `separator` between, then `close`.
+    mutating func append<Item>(
+        _ items: [Item], open: String, separator: String, close: String, _ write: (Item, inout PrintedText) -> Void
+    ) {
+        append(open)
+        for (index, item) in items.enumerated() {
+            if index > 0 { append(separator) }
+            write(item, &self)
+        }
+        append(close)
+    }
+
     /// Appends `value` as `format` writes it.
     mutating func append(number value: Double, _ format: (Double) -> String) {
-        if let known = recentNumbers.first(where: { $0.value.bitPattern == value.bitPattern }) {
-            append(known.text)
-            return
-        }
-        let formatted = format(value)
-        if recentNumbers.count == 16 { recentNumbers.removeFirst() }
-        recentNumbers.append((value, formatted))
-        append(formatted)
+        append(recentNumbers.text(for: value.bitPattern) { format(Double(bitPattern: $0)) })
     }
 
     /// Appends `name` as `format` writes it.
     mutating func append(name: String, _ format: (String) -> String) {
-        if let known = recentNames.first(where: { $0.name == name }) {
-            append(known.text)
-            return
-        }
-        let formatted = format(name)
-        if recentNames.count == 16 { recentNames.removeFirst() }
-        recentNames.append((name, formatted))
-        append(formatted)
+        append(recentNames.text(for: name, format))
     }
 
     /// Appends a copy of text already written.
@@ -337,5 +322,19 @@ struct PrintedText {
         var decoder = UTF8()
         guard case .scalarValue(let first) = decoder.decode(&iterator) else { return false }
         return Character(first).isLetter
+    }
+}
+
+/// The last few keys formatted, with their text: found by a look along a short list, which costs
+/// less than formatting again.
+struct RecentlyFormatted<Key: Equatable> {
+    private var entries: [(key: Key, text: String)] = []
+
+    mutating func text(for key: Key, _ format: (Key) -> String) -> String {
+        if let known = entries.first(where: { $0.key == key }) { return known.text }
+        let text = format(key)
+        if entries.count == 16 { entries.removeFirst() }
+        entries.append((key, text))
+        return text
     }
 }

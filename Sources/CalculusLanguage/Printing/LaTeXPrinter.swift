@@ -14,31 +14,19 @@ public struct LaTeXPrinter: Sendable {
     /// A vector as a row `\begin{pmatrix} a & b \end{pmatrix}`, a matrix row by row.
     public func print(_ list: ListLiteral) -> String {
         var text = PrintedText()
-        text.append("\\begin{pmatrix} ")
-        for (rowIndex, row) in list.rows.enumerated() {
-            if rowIndex > 0 { text.append(" \\\\ ") }
-            for (index, entry) in row.enumerated() {
-                if index > 0 { text.append(" & ") }
-                write(entry, to: &text)
-            }
+        text.append(list.rows, open: "\\begin{pmatrix} ", separator: " \\\\ ", close: " \\end{pmatrix}") { row, text in
+            text.append(row, open: "", separator: " & ", close: "") { write($0, to: &$1) }
         }
-        text.append(" \\end{pmatrix}")
         return text.string
     }
 
-    /// How tightly the expression's typeset form binds, known from its top node alone.
+    /// How tightly the expression's typeset form binds: as printed, but for what typesetting makes an
+    /// atom (`\frac{…}{…}`, `\frac{dy}{dx}`) or a power (`e^{…}`).
     private func strength(of expression: Expression) -> Strength {
         switch expression {
-        case .number(let value): value < 0 ? .prefix : .atom
-        case .constant, .variable, .call, .prime: .atom
-        case .negate: .prefix
-        case .binary(.add, _, _), .binary(.subtract, _, _): .sum
-        case .binary(.multiply, _, _): .product
-        case .binary(.divide, _, _): .atom
-        case .binary(.power, _, _), .builtin(.exp, _): .power
-        case .builtin: .atom
-        case .derivative(.variable, _, _), .derivativeBySubexpression(.variable, _, _): .atom
-        case .derivative, .derivativeBySubexpression: .derivative
+        case .binary(.divide, _, _), .derivative(.variable, _, _), .derivativeBySubexpression(.variable, _, _): .atom
+        case .builtin(.exp, _): .power
+        default: ExpressionPrinter.unicode.strength(of: expression)
         }
     }
 
@@ -118,12 +106,7 @@ public struct LaTeXPrinter: Sendable {
     }
 
     private func writeArguments(_ arguments: [Expression], to text: inout PrintedText) {
-        text.append("\\left(")
-        for (index, argument) in arguments.enumerated() {
-            if index > 0 { text.append(", ") }
-            write(argument, to: &text)
-        }
-        text.append("\\right)")
+        text.append(arguments, open: "\\left(", separator: ", ", close: "\\right)") { write($0, to: &$1) }
     }
 
     private func write(_ expression: Expression, wrapped: Bool, to text: inout PrintedText) {
