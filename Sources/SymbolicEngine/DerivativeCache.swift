@@ -32,7 +32,7 @@ public final class DerivativeCache {
         return derivative
     }
 
-    /// Products, powers and functions are what the entries repeat; a sum's derivative is its terms',
+    /// Products, quotients, powers and functions are what the entries repeat; a sum's derivative is its terms',
     /// found here in turn, and a name or a number is quicker to differentiate than to look up (each
     /// look-up hashes the whole subtree).
     static func isWorthKeeping(_ expression: Expression) -> Bool {
