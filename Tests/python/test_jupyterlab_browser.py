@@ -350,3 +350,43 @@ def test_explore_slider_moved_with_the_keyboard_changes_picture_and_numbers(lab,
     readout = browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .widget-readout").text
     assert readout.strip() == "0.3", readout
     browser.save_screenshot(str(SCREENSHOTS / "explore-after.png"))
+
+
+def test_trusted_explore_notebook_shows_its_saved_sliders_without_running(lab, browser):
+    """A notebook the user saved is trusted when it opens again: then JupyterLab draws each `explore`
+    output from the widget state saved in the notebook's metadata (what `calculus-kernel run` writes,
+    as Jupyter writes it), without a kernel having run anything: every slider at its starting value,
+    with its rendering and picture, and no "model not found"."""
+    from selenium.webdriver.common.by import By
+
+    base, token = lab
+    path = ROOT / "notebooks" / "09-explore.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    sliders = [model["state"] for model in state.values() if model["model_name"] == "FloatSliderModel"]
+    assert len(sliders) >= 4
+    # The server signs a notebook saved with every output marked trusted, as it does for the user's own saves.
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.metadata["trusted"] = True
+    request = urllib.request.Request(
+        f"{base}/api/contents/trusted-explore.ipynb?token={token}", method="PUT",
+        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10)
+    browser.get(f"{base}/lab/tree/trusted-explore.ipynb?reset&token={token}")
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    try:
+        wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, f"{panel} .widget-slider")) == len(sliders),
+                 60, f"{len(sliders)} sliders restored from the saved state")
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / "trusted-explore.png"))
+    readouts = [element.text.strip() for element in browser.find_elements(By.CSS_SELECTOR, f"{panel} .widget-readout")]
+    assert sorted(readouts) == sorted(format(slider["value"], "g") for slider in sliders), readouts
+    renderings = browser.find_elements(By.CSS_SELECTOR, f"{panel} .widget-html-content")
+    assert len(renderings) == len(sliders)
+    assert "tangent sin(x) at x = a: y = x" in renderings[0].text
+    assert len(browser.find_elements(By.CSS_SELECTOR, f"{panel} .widget-html-content img")) >= 4
+    text = browser.find_element(By.CSS_SELECTOR, panel).text
+    assert "Error displaying widget" not in text and "Loading widget" not in text
