@@ -301,22 +301,28 @@ def test_committed_notebooks_show_every_picture_after_running(lab, browser, fron
 
 
 
+def save_and_open(lab, browser, name, notebook):
+    """Saves `notebook` through the server's contents API (as JupyterLab saves one) and opens it in
+    JupyterLab, in a workspace of its own."""
+    base, token = lab
+    request = urllib.request.Request(
+        f"{base}/api/contents/{name}?token={token}", method="PUT",
+        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10)
+    browser.get(f"{base}/lab/tree/{name}?reset&token={token}")
+
+
 def test_explore_slider_moved_with_the_keyboard_changes_picture_and_numbers(lab, browser):
     """JupyterLab with its widget manager (jupyterlab_widgets): the slider of an `explore`, moved with
     the arrow keys, changes the tangent line's numbers and its picture on the page."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    base, token = lab
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "calculus", "display_name": "Calculus", "language": "calculus"}
     notebook.cells = [nbformat.v4.new_code_cell("explore tangent sin(x) at x = a with a in -3..3")]
-    request = urllib.request.Request(
-        f"{base}/api/contents/explore.ipynb?token={token}", method="PUT",
-        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
-        headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10)
-    browser.get(f"{base}/lab/tree/explore.ipynb?reset&token={token}")
+    save_and_open(lab, browser, "explore.ipynb", notebook)
     wait_for(lambda: "Calculus" in browser.find_element(By.CSS_SELECTOR, ".jp-KernelName").text, 90, "the Calculus kernel")
     run_all(browser)
 
@@ -359,7 +365,6 @@ def test_trusted_explore_notebook_shows_its_saved_sliders_without_running(lab, b
     with its rendering and picture, and no "model not found"."""
     from selenium.webdriver.common.by import By
 
-    base, token = lab
     path = ROOT / "notebooks" / "09-explore.ipynb"
     notebook = nbformat.read(path, as_version=4)
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
@@ -369,12 +374,7 @@ def test_trusted_explore_notebook_shows_its_saved_sliders_without_running(lab, b
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.metadata["trusted"] = True
-    request = urllib.request.Request(
-        f"{base}/api/contents/trusted-explore.ipynb?token={token}", method="PUT",
-        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
-        headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10)
-    browser.get(f"{base}/lab/tree/trusted-explore.ipynb?reset&token={token}")
+    save_and_open(lab, browser, "trusted-explore.ipynb", notebook)
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     try:
         wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, f"{panel} .widget-slider")) == len(sliders),
