@@ -13,6 +13,9 @@ public final class DerivativeCache {
     var taken: [Key: (DerivativeStep, Expression)] = [:]
     /// How many derivatives were found here rather than taken again.
     public internal(set) var hits = 0
+    /// The entries' simplifications share their recent built-in arguments too: the next entry's
+    /// `σ(u)` is very often the same `u`.
+    let simplifiedArguments = Simplifier.RecentArguments()
 
     public init() {
         taken.reserveCapacity(256)

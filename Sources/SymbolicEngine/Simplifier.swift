@@ -22,9 +22,40 @@ public struct Simplifier: Sendable {
     /// back what is left unsimplified (still equal, never wrong), so that a caller that is about to
     /// throw `interrupted` is not kept waiting by the simplification of a huge expression.
     let isInterrupted: @Sendable () -> Bool
+    /// Built-in arguments simplified lately, when this simplifier keeps them (see `RecentArguments`).
+    let recentArguments: RecentArguments?
 
-    public init(isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+    /// `recentArguments`: kept for one computation on one thread (a derivation, or the entries of
+    /// one Hessian through their `DerivativeCache`).
+    public init(isInterrupted: @escaping @Sendable () -> Bool = { false }, remembering recentArguments: RecentArguments? = nil) {
         self.isInterrupted = isInterrupted
+        self.recentArguments = recentArguments
+    }
+
+    /// The last few built-in arguments simplified, by node. A derivative repeats the very same
+    /// argument node in factor after factor (`σ(u)·(1 - σ(u))·(σ(u) - 1)` holds one `u` three
+    /// times, and each factor's derivative holds it again): simplifying a ten-term `u` once per
+    /// occurrence was a quarter of a Hessian's time. Found by identity, so a look-up is a few
+    /// compares; equal trees stored apart are simply simplified again.
+    public final class RecentArguments: @unchecked Sendable {
+        public init() {}
+
+        // Held in the object itself: a derivation makes one, and a second allocation for an array
+        // slowed the smallest derivations by a tenth.
+        private var slots: InlineArray<4, (argument: Expression, simplified: Expression)?> = .init(repeating: nil)
+        private var next = 0
+
+        func simplified(_ argument: Expression) -> Expression? {
+            for index in slots.indices {
+                if let slot = slots[index], slot.argument.isSameNode(as: argument) { return slot.simplified }
+            }
+            return nil
+        }
+
+        func remember(_ argument: Expression, simplified: Expression) {
+            slots[next] = (argument, simplified)
+            next = (next + 1) % slots.count
+        }
     }
 
     public func simplify(_ expression: Expression) -> Expression {
@@ -59,7 +90,12 @@ public struct Simplifier: Sendable {
         case .binary(.power, let base, let exponent):
             return power(simplify(base), simplify(exponent))
         case .builtin(let function, let argument):
-            return builtin(function, simplify(argument))
+            guard let recentArguments else { return builtin(function, simplify(argument)) }
+            if let known = recentArguments.simplified(argument) { return builtin(function, known) }
+            let simplified = simplify(argument)
+            // What an interrupted simplification hands back is unfinished: not kept.
+            if !isInterrupted() { recentArguments.remember(argument, simplified: simplified) }
+            return builtin(function, simplified)
         case .call(let name, let arguments):
             return .call(name, arguments.map(simplify))
         case .prime(let name, let order, let arguments):

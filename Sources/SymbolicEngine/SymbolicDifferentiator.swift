@@ -37,7 +37,7 @@ public struct SymbolicDifferentiator: Differentiator, Sendable {
         var current = expression
         var steps: [DerivativeStep] = []
         steps.reserveCapacity(2 * min(order, 16))  // each order's step and its simplification
-        let simplifier = Simplifier(isInterrupted: isInterrupted)
+        let simplifier = Simplifier(isInterrupted: isInterrupted, remembering: cache?.simplifiedArguments ?? Simplifier.RecentArguments())
         do throws(CalculusError) {
             for _ in 0..<order {
                 var run = Run(variable: variable, isInterrupted: isInterrupted, simplifier: simplifier, cache: cache)

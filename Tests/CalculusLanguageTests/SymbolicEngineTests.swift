@@ -164,6 +164,33 @@ import Threads
         #expect(ExpressionPrinter.unicode.print(result) == row.1, "\(row.0)")
     }
 
+    /// A simplifier that remembers its recent built-in arguments by node gives what a plain one gives:
+    /// on generated expressions whose functions share argument nodes (as a derivative's factors do,
+    /// more of them than the memory holds, so that entries are also replaced), one memory for all.
+    @Test func rememberingArgumentsChangesNoSimplification() {
+        var generator = ExpressionGenerator(random: SplitMix64(state: 18))
+        let remembering = Simplifier(remembering: Simplifier.RecentArguments())
+        for _ in 0..<3_000 {
+            let arguments = (0..<6).map { _ in generator.expression(depth: 3) }
+            var expression = generator.expression(depth: 2)
+            for _ in 0..<8 {
+                let shared = Expression.builtin(generator.pick(Builtin.allCases), generator.pick(arguments))
+                expression = generator.chance(50) ? .binary(.multiply, expression, shared) : .binary(.subtract, shared, expression)
+            }
+            #expect(remembering.simplify(expression) == Simplifier().simplify(expression), "\(ExpressionPrinter.unicode.print(expression))")
+        }
+    }
+
+    /// An interrupted simplification hands back unfinished work: it must not be remembered for the
+    /// next simplification that shares the memory.
+    @Test func anInterruptedSimplificationIsNotRemembered() throws {
+        let argument = try Parser.parseExpression("x + x + x + 2*3*y")
+        let memory = Simplifier.RecentArguments()
+        _ = Simplifier(isInterrupted: { true }, remembering: memory).simplify(.builtin(.sin, argument))
+        let simplified = Simplifier(remembering: memory).simplify(.builtin(.sin, argument))
+        #expect(ExpressionPrinter.unicode.print(simplified) == "sin(3x + 6y)")
+    }
+
     @Test(arguments: [("(x+1)^2", "x² + 2x + 1"), ("(x - 1)(x + 1)", "x² - 1"), ("2(x + y)", "2x + 2y"), ("(a + b)^3", "a³ + 3a²·b + 3a·b² + b³")])
     func expands(_ row: (String, String)) throws {
         let result = try Expander().expand(try Parser.parseExpression(row.0))
