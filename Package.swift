@@ -84,11 +84,26 @@ let package = Package(
             dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "JSON", "Threads"],
             path: "benchmarks/swift"
         ),
+        // Tests mirror Sources/: each module's tests are the test target named after it. What several
+        // of them use (a session read back as plain text, seeded expression generation) is here once.
+        .target(
+            name: "CalculusTestSupport",
+            dependencies: ["CalculusLanguage", "CalculusSession", "Rendering"],
+            path: "Tests/CalculusTestSupport"
+        ),
+        .testTarget(name: "CalculusLanguageTests", dependencies: ["CalculusLanguage", "CalculusSession", "CalculusTestSupport"]),
         .testTarget(
-            name: "CalculusLanguageTests",
+            name: "SymbolicEngineTests",
+            dependencies: ["CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "Threads", "CalculusTestSupport"]
+        ),
+        .testTarget(
+            name: "AutogradEngineTests",
+            dependencies: ["AutogradEngine", "CalculusLanguage", "CalculusSession", "Rendering", "Threads", "CalculusTestSupport"]
+        ),
+        .testTarget(
+            name: "CalculusSessionTests",
             dependencies: [
-                "CalculusLanguage", "SymbolicEngine", "AutogradEngine", "CalculusSession", "Rendering", "CalculusKernel",
-                "Threads", "CalculusFuzzing",
+                "CalculusLanguage", "SymbolicEngine", "CalculusSession", "Rendering", "JSON", "Threads", "CalculusTestSupport",
             ]
         ),
         .testTarget(
@@ -96,10 +111,15 @@ let package = Package(
             dependencies: ["CalculusLanguage", "CalculusSession", "Rendering", "JSON", "Threads"],
             exclude: ["Snapshots"]
         ),
+        .testTarget(name: "CalculusKernelTests", dependencies: ["CalculusKernel", "JSON", "JupyterProtocol", "KernelServer"]),
+        .testTarget(name: "CalculusFuzzingTests", dependencies: ["CalculusFuzzing"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JupyterProtocolTests", dependencies: ["JSON", "JupyterProtocol"]),
         .testTarget(
-            name: "KernelTests",
-            // Depends on the executable so that `swift test` builds the binary its live tests launch.
-            dependencies: ["JSON", "ZeroMQ", "JupyterProtocol", "KernelServer", "CalculusKernel", "calculus-kernel"]
+            name: "KernelServerTests",
+            // Starts the built `calculus-kernel` and speaks to it over ZeroMQ: depends on the
+            // executable so that `swift test` builds it first.
+            dependencies: ["JSON", "ZeroMQ", "JupyterProtocol", "KernelServer", "calculus-kernel"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import CalculusLanguage
 import CalculusSession
+import CalculusTestSupport
 import Rendering
 import Testing
 

@@ -1,6 +1,7 @@
 import CalculusLanguage
-import Glibc
 import CalculusSession
+import CalculusTestSupport
+import Glibc
 import Rendering
 import Testing
 

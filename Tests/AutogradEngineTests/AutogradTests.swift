@@ -1,6 +1,7 @@
 @testable import AutogradEngine
 import CalculusLanguage
 import CalculusSession
+import CalculusTestSupport
 import Rendering
 import Testing
 import Threads

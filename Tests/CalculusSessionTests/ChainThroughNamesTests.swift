@@ -1,5 +1,6 @@
 import CalculusLanguage
 import CalculusSession
+import CalculusTestSupport
 import JSON
 import Rendering
 import SymbolicEngine
