@@ -85,12 +85,9 @@ let package = Package(
             path: "benchmarks/swift"
         ),
         // Tests mirror Sources/: each module's tests are the test target named after it. What several
-        // of them use (a session read back as plain text, seeded expression generation) is here once.
-        .target(
-            name: "CalculusTestSupport",
-            dependencies: ["CalculusLanguage", "CalculusSession", "Rendering"],
-            path: "Tests/CalculusTestSupport"
-        ),
+        // of them use (a session read back as plain text, seeded expression generation) is this one
+        // module, which no product contains.
+        .target(name: "CalculusTestSupport", dependencies: ["CalculusLanguage", "CalculusSession", "Rendering"]),
         .testTarget(name: "CalculusLanguageTests", dependencies: ["CalculusLanguage", "CalculusSession", "CalculusTestSupport"]),
         .testTarget(
             name: "SymbolicEngineTests",
