@@ -35,7 +35,7 @@ public struct Simplifier: Sendable {
     /// The last few built-in arguments simplified, by node. A derivative repeats the very same
     /// argument node in factor after factor (`σ(u)·(1 - σ(u))·(σ(u) - 1)` holds one `u` three
     /// times, and each factor's derivative holds it again): simplifying a ten-term `u` once per
-    /// occurrence was a quarter of a Hessian's time. Found by identity, so a look-up is a few
+    /// occurrence was over a third of a Hessian's time. Found by identity, so a look-up is a few
     /// compares; equal trees stored apart are simply simplified again.
     public final class RecentArguments: @unchecked Sendable {
         public init() {}
